@@ -1,0 +1,55 @@
+# vectorkit: one-command workflow. `make lab` opens the course, `make test` runs every test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.vectorkit-installed
+PORT   ?= 8888
+
+.PHONY: help setup lab test test-fast lint format notebooks bench doctor clean
+
+help:
+	@echo "make lab        install into $(VENV) if needed and open JupyterLab on notebooks/"
+	@echo "make test       install into $(VENV) if needed and run the whole test suite"
+	@echo "make test-fast  unit tests only (no notebooks, no browser)"
+	@echo "make lint       ruff"
+	@echo "make notebooks  regenerate the student notebooks from notebooks/solutions/"
+	@echo "make bench      run the benchmarks in benchmarks/"
+	@echo "make doctor     check this machine can run the course"
+
+# The install is redone only when pyproject.toml or this Makefile changes.
+$(STAMP): pyproject.toml Makefile
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# musicnn pins numpy<1.17 in its metadata; we only need its checkpoint files.
+	$(BIN)/python -m pip install --quiet --no-deps "musicnn==0.1.0"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser" --ignore=tests/test_notebooks.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check vectorkit tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format vectorkit tests benchmarks
+
+notebooks: $(STAMP)
+	$(BIN)/python -m vectorkit.exercises.generate notebooks/solutions notebooks
+
+bench: $(STAMP)
+	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+doctor: $(STAMP)
+	$(BIN)/vectorkit doctor
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

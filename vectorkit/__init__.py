@@ -1,0 +1,71 @@
+"""vectorkit: learn vector embeddings by doing.
+
+A small helper package for the vectorkit notebook course: similarity metrics, text/image/audio
+embedding models behind one interface, search, evaluation, plots and exercises.
+``import vectorkit`` is fast: TensorFlow and the models load on first use.
+
+Example:
+    >>> import vectorkit as vk
+    >>> vk.cosine_similarity([1.0, 0.0], [0.0, 1.0])
+    0.0
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (imported on first access)
+_EXPORTS = {
+    "cosine_similarity": "vectorkit.similarity",
+    "euclidean_distance": "vectorkit.similarity",
+    "dot_product": "vectorkit.similarity",
+    "normalize": "vectorkit.similarity",
+    "load_model": "vectorkit.models",
+    "list_models": "vectorkit.models",
+    "EmbeddingModel": "vectorkit.models",
+    "set_cache": "vectorkit.cache",
+    "setup_notebook": "vectorkit._notebook",
+}
+# optional modules added by later parts of the course; listed here when they exist
+_EXPORTS.update({
+    "export_model": "vectorkit.models._export",
+    "load_image": "vectorkit.images",
+    "load_audio": "vectorkit.audio",
+    "Index": "vectorkit.index",
+    "SearchResult": "vectorkit.index",
+    "KeywordIndex": "vectorkit.keyword",
+    "recall_at_k": "vectorkit.metrics",
+    "precision_at_k": "vectorkit.metrics",
+    "mrr": "vectorkit.metrics",
+    "ndcg_at_k": "vectorkit.metrics",
+    "evaluate": "vectorkit.metrics",
+    "reduce": "vectorkit.reduction",
+    "export_projector": "vectorkit.projector",
+})
+_SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
+               "images", "audio"}
+
+__all__ = sorted([*_EXPORTS, *_SUBMODULES])
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"vectorkit.{name}")
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vectorkit' has no attribute {name!r}")
+    try:
+        value = getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            raise AttributeError(
+                f"vectorkit.{name} is not part of this version of vectorkit") from None
+        raise
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

