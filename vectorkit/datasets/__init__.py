@@ -1,0 +1,42 @@
+"""The course's datasets: small, license-clean, offline. Each loader documents origin and shape.
+
+Example:
+    >>> import vectorkit as vk
+    >>> callable(vk.datasets.load_sentences)
+    True
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# loader name -> private module that defines it (imported on first use)
+_LOADERS = {
+    # text (search, recommendations, sentiment, cross-lingual)
+    "load_sentences": "vectorkit.datasets._text",
+    "load_search_benchmark": "vectorkit.datasets._text",
+    "load_products": "vectorkit.datasets._text",
+    "load_baskets": "vectorkit.datasets._text",
+    "load_reviews": "vectorkit.datasets._text",
+    "load_parallel": "vectorkit.datasets._text",
+    # images
+    "load_images": "vectorkit.datasets._images",
+    "image_views": "vectorkit.datasets._images",
+    # audio
+    "load_sounds": "vectorkit.datasets._sounds",
+    "load_speech": "vectorkit.datasets._sounds",
+}
+__all__ = sorted(_LOADERS)
+
+
+def __getattr__(name: str):
+    module = _LOADERS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vectorkit.datasets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__
