@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import doctest
+import re
+from collections import Counter
 
 import pytest
 
@@ -60,3 +62,107 @@ def test_missing_data_folder_gives_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("VECTORKIT_DATA_DIR", str(tmp_path))
     with pytest.raises(FileNotFoundError, match="sentences.csv"):
         _text.load_sentences()
+
+
+# --- search benchmark ------------------------------------------------------------------------
+
+# A deliberately small stopword list: only function words, so "no shared content word" is strict.
+STOPWORDS = set("""
+a an the and or but nor of to in on at for with by from up down out off over under into onto
+about as is are was were be been being am do does did doing have has had having i me my mine
+you your yours we our ours us he him his she her hers it its they them their theirs this that
+these those what which who whom whose how why when where can could will would shall should may
+might must not no so if then than there here all any some just very too also again s t re ll ve
+d m let lets
+""".split())
+
+
+def _stem(word):
+    for suffix in ("ies", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def _content_words(text):
+    return {_stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS}
+
+
+def _code_tokens(text):
+    # keeps hyphenated codes such as "e-1042", "bw-x1", "sp-10" whole
+    return set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.lower()))
+
+
+def test_content_word_helpers():
+    assert _content_words("The batteries are charging") == {"battery", "charg"}
+    assert _content_words("charged battery") == {"charg", "battery"}
+    assert _code_tokens("Error E-1042 on BW-R3.") == {"error", "e-1042", "on", "bw-r3"}
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return _text.load_search_benchmark(with_kinds=True)
+
+
+def test_search_benchmark_shape(bench):
+    docs, queries, qrels, kinds = bench
+    assert len(docs) >= 150 and len(queries) >= 40
+    assert set(qrels) == set(queries) == set(kinds)
+    _clean_text(docs.values())
+    _clean_text(queries.values())
+    assert len(set(docs.values())) == len(docs)
+    assert set(kinds.values()) == set(_text.QUERY_KINDS)
+    for kind in _text.QUERY_KINDS:
+        assert sum(k == kind for k in kinds.values()) >= 10, kind
+    for qid, rel in qrels.items():
+        assert rel and set(rel) <= set(docs), qid
+        assert all(isinstance(g, int) and 1 <= g <= 3 for g in rel.values()), qid
+        assert sum(g == 3 for g in rel.values()) == 1, qid
+
+
+def test_search_benchmark_ids_unique_in_files():
+    from vectorkit._data import data_file
+
+    for name in ("search_docs.csv", "search_queries.csv"):
+        ids = [line.split(",", 1)[0] for line in
+               data_file("text", name).read_text(encoding="utf-8").splitlines()[1:]]
+        assert len(ids) == len(set(ids)), name
+    pairs = data_file("text", "search_qrels.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert len(pairs) == len({p.rsplit(",", 1)[0] for p in pairs})  # no (query, doc) twice
+
+
+def test_paraphrase_queries_share_no_content_word(bench):
+    docs, queries, qrels, kinds = bench
+    for qid, kind in kinds.items():
+        if kind != "paraphrase":
+            continue
+        for did, grade in qrels[qid].items():
+            if grade >= 2:
+                shared = _content_words(queries[qid]) & _content_words(docs[did])
+                assert not shared, (qid, did, shared)
+
+
+def test_exact_queries_hinge_on_a_rare_token_in_the_answer(bench):
+    docs, queries, qrels, kinds = bench
+    doc_freq = Counter(tok for text in docs.values() for tok in _code_tokens(text))
+    for qid, kind in kinds.items():
+        if kind != "exact":
+            continue
+        answers = [_code_tokens(docs[d]) for d, g in qrels[qid].items() if g >= 2]
+        rare = [t for t in _code_tokens(queries[qid])
+                if doc_freq[t] <= 3 and any(t in a for a in answers)]
+        assert rare, (qid, queries[qid])
+
+
+def test_mixed_queries_share_words_with_their_answer(bench):
+    docs, queries, qrels, kinds = bench
+    for qid, kind in kinds.items():
+        if kind == "mixed":
+            best = next(d for d, g in qrels[qid].items() if g == 3)
+            assert _content_words(queries[qid]) & _content_words(docs[best]), qid
+
+
+def test_search_benchmark_rejects_bad_flag():
+    with pytest.raises(TypeError, match="with_kinds"):
+        _text.load_search_benchmark(with_kinds="yes")

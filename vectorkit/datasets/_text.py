@@ -43,3 +43,57 @@ def load_sentences() -> pd.DataFrame:
         ['Boil the spaghetti in plenty of salted water.', 's001']
     """
     return _read_csv("sentences.csv")
+
+
+QUERY_KINDS = ("paraphrase", "exact", "mixed")
+
+
+def load_search_benchmark(with_kinds: bool = False):
+    """Load a small retrieval benchmark: documents, queries and graded relevance judgements.
+
+    Origin: written for vectorkit; license CC0-1.0. 160 short documents: 100 help-centre
+    articles for "Brightwave", a made-up consumer-electronics brand (routers BW-R3/BW-R5,
+    thermostat Caldera T2, doorbell Sentinel C2, phone Nova 4, error codes such as E-1042),
+    and 60 encyclopaedia-style paragraphs. 52 queries of three kinds:
+
+    - ``"paraphrase"`` (18): share no content word with their relevant documents (after
+      lower-casing, dropping stopwords and stripping simple suffixes) -- meaning search
+      should win;
+    - ``"exact"`` (18): hinge on a product code, error code or name found in only a few
+      documents, often next to look-alike codes (E-1042 vs E-1024 vs E-1402) -- keyword
+      search should win;
+    - ``"mixed"`` (16): ordinary questions sharing some words with their answer.
+
+    Grades: 3 = answers the query, 2 = substantially relevant, 1 = related background.
+    Every query has exactly one grade-3 document.
+
+    Args:
+        with_kinds: also return ``kinds``, a dict query id -> one of ``QUERY_KINDS``.
+
+    Returns:
+        ``(docs, queries, qrels)`` -- ``docs`` dict id -> text (160 items, ids ``"d001"``...),
+        ``queries`` dict id -> text (52 items, ids ``"q01"``...), ``qrels`` dict query id ->
+        {doc id: grade 1..3}; with ``with_kinds=True`` a 4-tuple ending in ``kinds``.
+
+    Example:
+        >>> docs, queries, qrels = load_search_benchmark()
+        >>> len(docs), len(queries)
+        (160, 52)
+        >>> queries["q19"], qrels["q19"]
+        ('E-1042', {'d013': 3})
+        >>> *_, kinds = load_search_benchmark(with_kinds=True)
+        >>> sorted(set(kinds.values()))
+        ['exact', 'mixed', 'paraphrase']
+    """
+    if not isinstance(with_kinds, bool):
+        raise TypeError(f"`with_kinds` must be True or False, got {with_kinds!r}")
+    docs_df = _read_csv("search_docs.csv")
+    queries_df = _read_csv("search_queries.csv")
+    qrels: dict[str, dict[str, int]] = {qid: {} for qid in queries_df.id}
+    for row in _read_csv("search_qrels.csv").itertuples(index=False):
+        qrels[row.query_id][row.doc_id] = int(row.grade)
+    docs = dict(zip(docs_df.id, docs_df.text, strict=True))
+    queries = dict(zip(queries_df.id, queries_df.text, strict=True))
+    if with_kinds:
+        return docs, queries, qrels, dict(zip(queries_df.id, queries_df.kind, strict=True))
+    return docs, queries, qrels
