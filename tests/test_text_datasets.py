@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import importlib.util
 import re
 from collections import Counter
 
@@ -166,3 +167,79 @@ def test_mixed_queries_share_words_with_their_answer(bench):
 def test_search_benchmark_rejects_bad_flag():
     with pytest.raises(TypeError, match="with_kinds"):
         _text.load_search_benchmark(with_kinds="yes")
+
+
+# --- products and baskets --------------------------------------------------------------------
+
+def test_products_shape():
+    df = _text.load_products()
+    assert list(df.columns) == ["id", "name", "category", "description", "price"]
+    assert len(df) >= 100
+    assert df.id.is_unique and df.name.is_unique
+    _clean_text(df.name)
+    _clean_text(df.description)
+    assert df.category.nunique() >= 8
+    assert df.price.dtype == float and (df.price > 0).all() and (df.price < 500).all()
+
+
+def test_baskets_reference_products():
+    products = set(_text.load_products().id)
+    frame = _text.load_baskets(as_frame=True)
+    assert len(frame) >= 500
+    assert frame.session_id.is_unique
+    for items in frame["items"]:
+        assert items, "empty basket"
+        assert len(items) == len(set(items)), items
+        assert set(items) <= products, set(items) - products
+    bought = {i for items in frame["items"] for i in items}
+    assert bought == products  # every product sells at least once
+    assert frame["items"].str.len().mean() >= 3
+    assert _text.load_baskets() == frame["items"].tolist()
+
+
+def test_baskets_show_designed_co_purchases():
+    names = _text.load_products().set_index("name").id
+    baskets = [set(b) for b in _text.load_baskets()]
+
+    def lift(a, b):
+        n = len(baskets)
+        pa = sum(names[a] in x for x in baskets) / n
+        pb = sum(names[b] in x for x in baskets) / n
+        return sum(names[a] in x and names[b] in x for x in baskets) / n / (pa * pb)
+
+    assert lift("Tortilla wraps", "Tomato salsa") > 3
+    assert lift("Two-person tent", "Sleeping bag (3 season)") > 3
+    assert lift("Dry cat food 2 kg", "Dry dog food 5 kg") < 2
+
+
+def _make_baskets_module():
+    from vectorkit._data import data_dir
+
+    path = data_dir() / "tools" / "make_baskets.py"
+    spec = importlib.util.spec_from_file_location("make_baskets", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_baskets_file_equals_generator_output():
+    from vectorkit._data import data_file
+
+    module = _make_baskets_module()
+    committed = data_file("text", "baskets.jsonl").read_text(encoding="utf-8")
+    assert module.build() == committed
+    assert module.main(["--check"]) == 0
+
+
+def test_make_baskets_refuses_unknown_product(tmp_path):
+    module = _make_baskets_module()
+    bad = tmp_path / "products.csv"
+    bad.write_text("id,name,category,description,price\nP001,Spaghetti 500 g,pantry,x,1\n",
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match="missing from"):
+        module.build(bad)
+
+
+def test_baskets_rejects_bad_flag():
+    with pytest.raises(TypeError, match="as_frame"):
+        _text.load_baskets(as_frame=1)

@@ -7,6 +7,8 @@ each was made. All files are UTF-8 CSV or JSONL; loaders return pandas/plain Pyt
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from vectorkit._data import data_file
@@ -97,3 +99,60 @@ def load_search_benchmark(with_kinds: bool = False):
     if with_kinds:
         return docs, queries, qrels, dict(zip(queries_df.id, queries_df.kind, strict=True))
     return docs, queries, qrels
+
+
+def load_products() -> pd.DataFrame:
+    """Load a catalogue of 135 products from a made-up general store.
+
+    Origin: written for vectorkit; license CC0-1.0. Groceries, household goods, baby and pet
+    supplies, camping and garden gear, stationery and phone accessories in 16 categories,
+    each with a one-sentence description. Prices are plausible euro amounts, not real ones.
+    Pairs with :func:`load_baskets` for recommendation exercises.
+
+    Returns:
+        DataFrame with 135 rows and columns ``id`` (``"P001"``...), ``name``, ``category``,
+        ``description`` (str) and ``price`` (float, euros).
+
+    Example:
+        >>> products = load_products()
+        >>> products.shape
+        (135, 5)
+        >>> products.set_index("id").loc["P001", ["name", "category"]].tolist()
+        ['Spaghetti 500 g', 'pantry']
+    """
+    df = _read_csv("products.csv")
+    df["price"] = df["price"].astype(float)
+    return df
+
+
+def load_baskets(as_frame: bool = False):
+    """Load 620 shopping sessions: the product ids bought together, in the order added.
+
+    Origin: generated for vectorkit by ``datasets/tools/make_baskets.py`` (seeded, so the
+    committed file is reproducible) from co-purchase "missions" written for the course --
+    pasta night (pasta, sauce, parmesan...), camping (tent, sleeping bag...), a cat owner's
+    shop and 20 more -- done by 150 made-up customers with favourite missions, plus a few
+    everyday staples. License CC0-1.0. Synthetic: the structure is designed, not observed.
+
+    Args:
+        as_frame: return a DataFrame instead of a list of lists.
+
+    Returns:
+        A list of 620 baskets, each a list of product ids (see :func:`load_products`); with
+        ``as_frame=True`` a DataFrame with columns ``session_id`` (``"b0001"``...),
+        ``customer_id`` (``"c001"``...) and ``items`` (list of product ids).
+
+    Example:
+        >>> baskets = load_baskets()
+        >>> len(baskets), baskets[0]
+        (620, ['P058', 'P040', 'P051', 'P028', 'P025'])
+        >>> load_baskets(as_frame=True).columns.tolist()
+        ['session_id', 'customer_id', 'items']
+    """
+    if not isinstance(as_frame, bool):
+        raise TypeError(f"`as_frame` must be True or False, got {as_frame!r}")
+    with open(data_file("text", "baskets.jsonl"), encoding="utf-8") as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    if as_frame:
+        return pd.DataFrame.from_records(records, columns=["session_id", "customer_id", "items"])
+    return [record["items"] for record in records]
