@@ -1,0 +1,164 @@
+"""Saving and loading ``vk.Index`` files (the format is documented in vectorkit.index)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "vectorkit-index"
+VERSION = 1
+_META, _VECTORS = "meta.json", "vectors.npy"
+_MAX_META_BYTES = 512 * 1024**2  # ids of millions of rows fit; a forged size does not
+_FIELDS = {"format", "version", "metric", "dim", "count", "dtype", "normalized", "ids",
+           "vectors_sha256"}
+
+
+def _sha256(arr: np.ndarray) -> str:
+    return hashlib.sha256(memoryview(np.ascontiguousarray(arr)).cast("B")).hexdigest()
+
+
+def save_index(index, path) -> None:
+    """Write ``index`` to ``path`` through a temporary file in the same folder + rename."""
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"`path` must be a file name, got the folder {str(path)!r}")
+    if not path.parent.exists():
+        raise FileNotFoundError(f"`path`: the folder {str(path.parent)!r} does not exist")
+    vectors = np.ascontiguousarray(index._buf[:index._n], dtype="<f4")
+    meta = {
+        "format": FORMAT, "version": VERSION, "metric": index.metric, "dim": index.dim,
+        "count": len(index), "dtype": "<f4", "normalized": index.metric == "cosine",
+        "ids": index._ids.to_json(), "vectors_sha256": _sha256(vectors),
+    }
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+                zf.writestr(_META, json.dumps(meta, ensure_ascii=False))
+                with zf.open(_VECTORS, "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, vectors, allow_pickle=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _bad(path, what: str) -> ValueError:
+    return ValueError(f"{str(path)!r} is not a valid vectorkit index file: {what}")
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _check_meta(meta, path) -> dict:
+    if not isinstance(meta, dict):
+        raise _bad(path, f"meta.json must hold a JSON object, got {type(meta).__name__}")
+    if meta.get("format") != FORMAT:
+        raise _bad(path, f"meta.json format is {meta.get('format')!r}, expected {FORMAT!r}")
+    version = meta.get("version")
+    if not _is_int(version) or version < 1:
+        raise _bad(path, f"meta.json version must be a positive integer, got {version!r}")
+    if version > VERSION:
+        raise ValueError(
+            f"{str(path)!r} was written in index format version {version}, newer than this "
+            f"vectorkit reads (version {VERSION}); upgrade vectorkit to load it"
+        )
+    missing = _FIELDS - set(meta)
+    if missing:
+        raise _bad(path, f"meta.json lacks the fields {sorted(missing)}")
+    from vectorkit.index import METRICS
+
+    if meta["metric"] not in METRICS:
+        raise _bad(path, f"metric must be one of {list(METRICS)}, got {meta['metric']!r}")
+    for key in ("dim", "count"):
+        if not _is_int(meta[key]) or meta[key] < (1 if key == "dim" else 0):
+            raise _bad(path, f"{key} must be a {'positive' if key == 'dim' else 'non-negative'} "
+                             f"integer, got {meta[key]!r}")
+    if meta["dtype"] != "<f4":
+        raise _bad(path, f"dtype must be '<f4', got {meta['dtype']!r}")
+    if not isinstance(meta["normalized"], bool):
+        raise _bad(path, f"normalized must be true or false, got {meta['normalized']!r}")
+    ids = meta["ids"]
+    if ids is not None and (not isinstance(ids, list) or len(ids) != meta["count"]):
+        raise _bad(path, f"ids must be null or a list of {meta['count']} ids")
+    check = meta["vectors_sha256"]
+    if not (isinstance(check, str) and len(check) == 64
+            and all(c in "0123456789abcdef" for c in check)):
+        raise _bad(path, "vectors_sha256 must be 64 lowercase hex digits")
+    return meta
+
+
+def _read_header(member, path):
+    try:
+        version = np.lib.format.read_magic(member)
+        if version == (1, 0):
+            return np.lib.format.read_array_header_1_0(member)
+        if version == (2, 0):
+            return np.lib.format.read_array_header_2_0(member)
+    except ValueError as exc:
+        raise _bad(path, f"vectors.npy has no valid .npy header ({exc})") from None
+    raise _bad(path, f"vectors.npy uses .npy format {version}, expected 1.0 or 2.0")
+
+
+def load_index(cls, path):
+    """Read and verify an index file; return a ``cls`` instance."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"`path`: no index file at {str(path)!r}")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _bad(path, f"not a ZIP archive ({exc})") from None
+    with zf:
+        names = set(zf.namelist())
+        for name in (_META, _VECTORS):
+            if name not in names:
+                raise _bad(path, f"it has no {name} (members: {sorted(names)[:5]})")
+        try:
+            with zf.open(_META) as member:
+                raw = member.read(_MAX_META_BYTES + 1)
+            if len(raw) > _MAX_META_BYTES:
+                raise _bad(path, f"meta.json is larger than {_MAX_META_BYTES} bytes")
+            meta = _check_meta(json.loads(raw.decode("utf-8")), path)
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            raise _bad(path, f"meta.json is damaged ({exc})") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise _bad(path, f"meta.json is not valid JSON ({exc})") from None
+        count, dim = meta["count"], meta["dim"]
+        try:
+            with zf.open(_VECTORS) as member:
+                shape, fortran, dtype = _read_header(member, path)
+                if dtype != np.dtype("<f4") or fortran or shape != (count, dim):
+                    raise _bad(path, f"vectors.npy holds {dtype} {shape} "
+                                     f"(fortran_order={fortran}); meta.json says <f4 "
+                                     f"{(count, dim)} in C order")
+            with zf.open(_VECTORS) as member:
+                vectors = np.load(member, allow_pickle=False)
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            raise _bad(path, f"vectors.npy is damaged or truncated ({exc})") from None
+        except ValueError as exc:
+            if "not a valid vectorkit index" in str(exc):
+                raise
+            raise _bad(path, f"vectors.npy could not be read ({exc})") from None
+    if _sha256(vectors) != meta["vectors_sha256"]:
+        raise _bad(path, "the checksum of the vectors does not match (the file is corrupt)")
+    if not np.isfinite(vectors).all():
+        raise _bad(path, "the vectors contain NaN or infinity")
+    if meta["metric"] == "cosine" and not meta["normalized"]:
+        norms = np.linalg.norm(vectors, axis=1)
+        if (norms == 0).any():
+            raise _bad(path, "a cosine index holds a zero vector")
+        vectors = (vectors / norms[:, None]).astype(np.float32)
+    try:
+        return cls._from_arrays(vectors, meta["ids"], meta["metric"])
+    except ValueError as exc:
+        raise _bad(path, str(exc)) from None
