@@ -243,3 +243,22 @@ def test_make_baskets_refuses_unknown_product(tmp_path):
 def test_baskets_rejects_bad_flag():
     with pytest.raises(TypeError, match="as_frame"):
         _text.load_baskets(as_frame=1)
+
+
+# --- reviews ---------------------------------------------------------------------------------
+
+def test_reviews_shape_and_labels():
+    df = _text.load_reviews()
+    assert list(df.columns) == ["id", "domain", "text", "label", "style"]
+    assert len(df) >= 300
+    assert df.id.is_unique and df.text.is_unique
+    _clean_text(df.text)
+    assert set(df.domain) == {"product", "movie", "restaurant"}
+    assert set(df.label) == set(_text.SENTIMENTS)
+    assert set(df["style"]) == set(_text.REVIEW_STYLES)
+    # every domain has every label, and the tricky styles are not token gestures
+    assert df.groupby(["domain", "label"]).size().min() >= 20
+    tricky = df[df["style"] != "plain"]
+    assert len(tricky) >= 60
+    assert tricky.groupby("domain").size().min() >= 20
+    assert set(df[df["style"] == "sarcastic"].label) >= {"negative"}

@@ -156,3 +156,33 @@ def load_baskets(as_frame: bool = False):
     if as_frame:
         return pd.DataFrame.from_records(records, columns=["session_id", "customer_id", "items"])
     return [record["items"] for record in records]
+
+
+SENTIMENTS = ("negative", "neutral", "positive")
+REVIEW_STYLES = ("plain", "indirect", "sarcastic", "slang")
+
+
+def load_reviews() -> pd.DataFrame:
+    """Load 312 short English reviews of products, movies and restaurants, labelled by sentiment.
+
+    Origin: written for vectorkit; license CC0-1.0. 104 reviews per domain, with labels
+    ``positive`` (108), ``negative`` (117) and ``neutral`` (87; mixed or matter-of-fact).
+    ``style`` says how the sentiment is expressed: ``plain``, ``indirect`` ("I've gone back to
+    my old one"), ``sarcastic`` (says the opposite of what it means -- mostly complaints, a
+    few ironic compliments) or ``slang`` ("these earbuds slap"). Rows are shuffled.
+
+    Returns:
+        DataFrame with 312 rows and columns ``id`` (``"r001"``...), ``domain`` (``"product"``,
+        ``"movie"`` or ``"restaurant"``), ``text``, ``label`` (one of ``SENTIMENTS``) and
+        ``style`` (one of ``REVIEW_STYLES``).
+
+    Example:
+        >>> reviews = load_reviews()
+        >>> reviews.shape
+        (312, 5)
+        >>> sorted(reviews.label.unique())
+        ['negative', 'neutral', 'positive']
+        >>> reviews.groupby("domain").size().tolist()
+        [104, 104, 104]
+    """
+    return _read_csv("reviews.csv")
