@@ -262,3 +262,43 @@ def test_reviews_shape_and_labels():
     assert len(tricky) >= 60
     assert tricky.groupby("domain").size().min() >= 20
     assert set(df[df["style"] == "sarcastic"].label) >= {"negative"}
+
+
+# --- parallel sentences ----------------------------------------------------------------------
+
+def test_parallel_shape_and_alignment():
+    df = _text.load_parallel()
+    assert list(df.columns) == ["id", *_text.PARALLEL_LANGUAGES]
+    assert len(df) >= 50 and len(_text.PARALLEL_LANGUAGES) >= 4
+    assert df.id.is_unique
+    for lang in _text.PARALLEL_LANGUAGES:
+        _clean_text(df[lang])
+        assert df[lang].is_unique, lang
+    for row in df.itertuples(index=False):
+        texts = [getattr(row, lang) for lang in _text.PARALLEL_LANGUAGES]
+        assert len(set(texts)) == len(texts), row.id  # nothing left untranslated
+        digits = {re.sub(r"\D", "", t) for t in texts}
+        assert len(digits) == 1, (row.id, texts)  # numbers such as 1969 survive translation
+        ends = {t[-1] for t in texts}
+        assert ends <= {".", "?", "!"} and len(ends) == 1, (row.id, ends)
+
+
+def test_parallel_uses_each_languages_letters():
+    df = _text.load_parallel()
+    assert df.de.str.contains("[äöüß]").sum() >= 15
+    assert df.fr.str.contains("[éèêàçœ]").sum() >= 20
+    assert df.es.str.contains("[ñáéíóú¿]").sum() >= 20
+    assert df.it.str.contains("[àèéìòù]").sum() >= 15
+    assert not df.en.str.contains("[^\\x00-\\x7f]").any()
+
+
+def test_parallel_language_selection():
+    assert list(_text.load_parallel(["fr", "en"]).columns) == ["id", "fr", "en"]
+    with pytest.raises(ValueError, match="languages"):
+        _text.load_parallel(["en", "pt"])
+    with pytest.raises(ValueError, match="languages"):
+        _text.load_parallel(["en", "en"])
+    with pytest.raises(ValueError, match="languages"):
+        _text.load_parallel([])
+    with pytest.raises(TypeError, match="languages"):
+        _text.load_parallel("en")

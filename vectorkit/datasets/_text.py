@@ -186,3 +186,40 @@ def load_reviews() -> pd.DataFrame:
         [104, 104, 104]
     """
     return _read_csv("reviews.csv")
+
+
+PARALLEL_LANGUAGES = ("en", "de", "fr", "es", "it")
+
+
+def load_parallel(languages=None) -> pd.DataFrame:
+    """Load 64 everyday sentences, each in English, German, French, Spanish and Italian.
+
+    Origin: written and translated for vectorkit; license CC0-1.0. Rows are aligned: the
+    sentences in one row mean the same thing (translated by meaning, not word for word).
+    Useful for cross-lingual search: embed one language, look up another.
+
+    Args:
+        languages: ISO 639-1 codes to keep, from ``PARALLEL_LANGUAGES``; ``None`` keeps all.
+
+    Returns:
+        DataFrame with 64 rows and columns ``id`` (``"p01"``...) then one text column per
+        language, in the order asked for.
+
+    Example:
+        >>> df = load_parallel(["en", "de"])
+        >>> df.shape
+        (64, 3)
+        >>> df.loc[0].tolist()
+        ['p01', 'The train to Berlin leaves at half past eight.', 'Der Zug nach Berlin fährt um halb neun ab.']
+    """
+    if languages is None:
+        languages = list(PARALLEL_LANGUAGES)
+    elif isinstance(languages, str) or not all(isinstance(x, str) for x in languages):
+        raise TypeError(f"`languages` must be a list of language codes such as ['en', 'de'], "
+                        f"got {languages!r}")
+    languages = list(languages)
+    unknown = [x for x in languages if x not in PARALLEL_LANGUAGES]
+    if unknown or not languages or len(set(languages)) != len(languages):
+        raise ValueError(f"`languages` must be distinct codes from {list(PARALLEL_LANGUAGES)}, "
+                         f"got {languages!r}")
+    return _read_csv("parallel.csv")[["id", *languages]]
