@@ -4,7 +4,9 @@ Entries are keyed by the model's name, source and version plus a SHA-256 of the 
 content, and stored in one SQLite file (``<cache_root>/embeddings/embeddings.sqlite``).
 SQLite makes concurrent notebooks safe (WAL journal, busy timeout). Every vector is stored
 with its own checksum: an entry that fails the check is deleted and recomputed, never
-trusted; a database file that cannot be read is moved aside and a new one started.
+trusted; a database file that is damaged is moved aside and a new one started; one that
+stays locked past ``EmbeddingCache.timeout`` or cannot be written is skipped with a
+warning. The cache never makes ``embed`` fail: at worst the vectors are computed again.
 
 Switch it off with ``vk.set_cache(False)``, the environment variable
 ``VECTORKIT_NO_CACHE=1``, or per call with ``model.embed(items, cache=False)``.
@@ -47,75 +49,153 @@ CREATE TABLE IF NOT EXISTS embeddings (
 _enabled: bool | None = None
 _instances: dict[str, EmbeddingCache] = {}
 _lock = threading.Lock()
+_inherited: list = []  # connections opened before a fork: never used (nor closed) in the child
+
+# SQLite primary result codes that mean "this file is damaged", not "busy" or "read-only"
+_CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
 def _checksum(blob: bytes) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
+def _is_corruption(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in _CORRUPT_CODES
+    text = str(exc)
+    return "malformed" in text or "not a database" in text
+
+
 class EmbeddingCache:
-    """A persistent map (namespace, content key) -> float32 vector, in SQLite."""
+    """A persistent map (namespace, content key) -> float32 vector, in SQLite.
+
+    Failures never break embedding: a damaged database file is moved aside (with its
+    ``-wal``/``-shm`` files) and a new one started; a database that stays busy or cannot
+    be written is skipped with a warning, and the vectors are simply computed.
+    """
+
+    #: Seconds to wait for another process's write lock before giving up on the cache.
+    timeout = 30.0
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._connect()
+        self._warned = False
 
+    # ---- connections ----------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        if conn is not None and self._local.pid == os.getpid():
             return conn
-        try:
-            conn = self._open()
-        except sqlite3.DatabaseError as exc:
-            aside = self.path.with_suffix(f".corrupt-{int(time.time())}")
-            warnings.warn(
-                f"embedding cache {self.path} could not be read ({exc}); moved it to {aside} "
-                "and started an empty cache",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-            os.replace(self.path, aside)
-            conn = self._open()
-        self._local.conn = conn
+        if conn is not None:  # inherited through fork: SQLite forbids using it here
+            _inherited.append(conn)
+        conn = self._open()
+        self._local.conn, self._local.pid = conn, os.getpid()
+        self._local.inode = self._inode()
         return conn
 
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute(_SCHEMA)
-        conn.execute("SELECT count(*) FROM embeddings LIMIT 1").fetchone()
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(_SCHEMA)
+            conn.execute("SELECT count(*) FROM embeddings LIMIT 1").fetchone()
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
+    def _inode(self) -> int | None:
+        try:
+            return self.path.stat().st_ino
+        except OSError:
+            return None
+
+    def close(self) -> None:
+        """Close this thread's connection (a later call opens a new one)."""
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = self._local.inode = None
+        if conn is not None and self._local.pid == os.getpid():
+            conn.close()
+
+    def _move_aside(self, exc: Exception) -> None:
+        """Rename the damaged database (and its -wal/-shm files) out of the way."""
+        opened_inode = getattr(self._local, "inode", None)
+        self.close()
+        if opened_inode is not None and opened_inode != self._inode():
+            return  # someone already replaced the file we had open: just reconnect
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.time_ns()}")
+        for extra in ("", "-wal", "-shm"):
+            source = self.path.with_name(self.path.name + extra)
+            if source.exists():
+                os.replace(source, aside.with_name(aside.name + extra))
+        warnings.warn(
+            f"embedding cache {self.path} could not be read ({exc}); moved it to {aside} "
+            "and started an empty cache",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
+    def _run(self, action, default):
+        """Run ``action(conn)``; recover from a damaged file, skip the cache otherwise."""
+        for attempt in (1, 2):
+            try:
+                return action(self._connect())
+            except sqlite3.Error as exc:
+                if attempt == 1 and _is_corruption(exc):
+                    try:
+                        self._move_aside(exc)
+                        continue
+                    except OSError as move_exc:
+                        exc = move_exc
+                self.close()
+                if not self._warned:
+                    self._warned = True
+                    warnings.warn(
+                        f"embedding cache {self.path} is unavailable ({exc}); "
+                        "embedding without it",
+                        RuntimeWarning,
+                        stacklevel=4,
+                    )
+                return default
+        return default
+
+    # ---- entries ----------------------------------------------------------------------
     def get_many(self, namespace: str, keys: list[str], dim: int) -> dict[str, np.ndarray]:
         """Return the stored vectors among ``keys``; bad entries are dropped, not returned."""
-        conn = self._connect()
+        unique = list(dict.fromkeys(keys))
+
+        def read(conn):
+            rows = []
+            for start in range(0, len(unique), 500):
+                chunk = unique[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += conn.execute(
+                    f"SELECT key, dim, vector, checksum FROM embeddings "
+                    f"WHERE namespace = ? AND key IN ({marks})",
+                    [namespace, *chunk],
+                ).fetchall()
+            return rows
+
         found: dict[str, np.ndarray] = {}
         bad: list[str] = []
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = conn.execute(
-                f"SELECT key, dim, vector, checksum FROM embeddings "
-                f"WHERE namespace = ? AND key IN ({marks})",
-                [namespace, *chunk],
-            ).fetchall()
-            for key, d, blob, check in rows:
-                if (d != dim or not isinstance(blob, bytes) or len(blob) != 4 * dim
-                        or _checksum(blob) != check):
-                    bad.append(key)
-                    continue
-                vec = np.frombuffer(blob, dtype="<f4")
-                if not np.isfinite(vec).all():
-                    bad.append(key)
-                    continue
-                found[key] = vec.astype(np.float32)
+        for key, d, blob, check in self._run(read, default=[]):
+            if (d != dim or not isinstance(blob, bytes) or len(blob) != 4 * dim
+                    or _checksum(blob) != check):
+                bad.append(key)
+                continue
+            vec = np.frombuffer(blob, dtype="<f4")
+            if not np.isfinite(vec).all():
+                bad.append(key)
+                continue
+            found[key] = vec.astype(np.float32)
         if bad:
-            conn.executemany("DELETE FROM embeddings WHERE namespace = ? AND key = ?",
-                             [(namespace, k) for k in bad])
+            self._run(lambda conn: conn.executemany(
+                "DELETE FROM embeddings WHERE namespace = ? AND key = ?",
+                [(namespace, k) for k in bad]), default=None)
         return found
 
     def put_many(self, namespace: str, items: dict[str, np.ndarray]) -> None:
@@ -127,30 +207,36 @@ class EmbeddingCache:
         for key, vec in items.items():
             blob = np.ascontiguousarray(vec, dtype="<f4").tobytes()
             rows.append((namespace, key, len(blob) // 4, blob, _checksum(blob), now))
-        conn = self._connect()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?, ?, ?)", rows)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+
+        def write(conn):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?, ?, ?)",
+                                 rows)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+        self._run(write, default=None)
 
     def count(self, namespace: str | None = None) -> int:
         """Number of stored vectors (in one namespace, or in all)."""
-        conn = self._connect()
         if namespace is None:
-            return conn.execute("SELECT count(*) FROM embeddings").fetchone()[0]
-        return conn.execute("SELECT count(*) FROM embeddings WHERE namespace = ?",
-                            [namespace]).fetchone()[0]
+            return self._run(lambda c: c.execute("SELECT count(*) FROM embeddings")
+                             .fetchone()[0], default=0)
+        return self._run(lambda c: c.execute("SELECT count(*) FROM embeddings WHERE "
+                                             "namespace = ?", [namespace]).fetchone()[0],
+                         default=0)
 
     def clear(self, namespace: str | None = None) -> None:
         """Delete every stored vector (of one namespace, or all)."""
-        conn = self._connect()
         if namespace is None:
-            conn.execute("DELETE FROM embeddings")
+            self._run(lambda c: c.execute("DELETE FROM embeddings"), default=None)
         else:
-            conn.execute("DELETE FROM embeddings WHERE namespace = ?", [namespace])
+            self._run(lambda c: c.execute("DELETE FROM embeddings WHERE namespace = ?",
+                                          [namespace]), default=None)
 
 
 def set_cache(enabled: bool) -> None:
@@ -171,7 +257,13 @@ def get_cache() -> EmbeddingCache | None:
     key = str(path)
     with _lock:
         if key not in _instances:
-            _instances[key] = EmbeddingCache(path)
+            try:
+                _instances[key] = EmbeddingCache(path)
+            except OSError as exc:
+                warnings.warn(f"embedding cache folder {path.parent} cannot be created "
+                              f"({exc}); embedding without a cache", RuntimeWarning,
+                              stacklevel=2)
+                return None
         return _instances[key]
 
 
