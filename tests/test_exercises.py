@@ -401,3 +401,17 @@ def test_nb01_accepts_reasonable_variants():
     assert nb01.q3.check(lambda q, m: np.argmax(_cosines(q, m))).status == "correct"
     assert nb01.q3.check(lambda q, m: int(np.argmax(
         [with_linalg(q, row) for row in m]))).status == "correct"
+
+
+@pytest.mark.parametrize("module", ["vectorkit.exercises", "vectorkit.exercises._placeholder",
+                                    "vectorkit.exercises._compare", "vectorkit.exercises._core",
+                                    "vectorkit.exercises._function",
+                                    "vectorkit.exercises._display",
+                                    "vectorkit.exercises.generate",
+                                    "vectorkit.exercises.grade"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0

@@ -30,11 +30,10 @@ from vectorkit.exercises._core import (
     Question,
     ThoughtQuestion,
     ValueQuestion,
-    bind_questions,
-    questions,
 )
 from vectorkit.exercises._display import CheckResult, Note, Progress
 from vectorkit.exercises._function import Case, FunctionQuestion
+from vectorkit.exercises._module import bind_questions, questions
 from vectorkit.exercises._placeholder import Placeholder, ____, is_placeholder
 
 __all__ = [

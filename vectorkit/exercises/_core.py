@@ -1,24 +1,15 @@
-"""Question kinds (value, free check, thought) and the machinery every kind shares.
-
-A notebook's exercise module creates questions ``q1, q2, ...`` and ends with
-``progress = bind_questions(globals())``, which names the questions (``nb01.q2``), registers
-them for the grader and returns the module's ``progress()`` function.
-"""
+"""Question kinds (value, free check, thought) and the machinery every kind shares."""
 
 from __future__ import annotations
 
-import importlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from types import ModuleType
 
 from vectorkit.exercises import _registry
 from vectorkit.exercises._compare import compare
-from vectorkit.exercises._display import CheckResult, Note, Progress
+from vectorkit.exercises._display import CheckResult, Note
 from vectorkit.exercises._placeholder import ____, is_placeholder
 
-_NAME = re.compile(r"^q(\d+)([a-z]?)$")
 _NOT_ATTEMPTED = "Replace `____` with your answer, then run this cell again."
 
 
@@ -241,50 +232,3 @@ class ThoughtQuestion(Question):
         return CheckResult("not attempted",
                            "This is a thought question with nothing to check: write your answer "
                            f"in words, then compare it with {self._call()}.solution().", self.id)
-
-
-def _order(name: str):
-    match = _NAME.match(name)
-    return int(match.group(1)), match.group(2)
-
-
-def questions(module) -> dict[str, Question]:
-    """The questions ``q1, q2, ...`` of an exercise module (object or dotted name), in order."""
-    if isinstance(module, str):
-        module = importlib.import_module(module)
-    if not isinstance(module, ModuleType):
-        raise ValueError(f"`module` must be a module or its dotted name, got {module!r}")
-    found = {k: v for k, v in vars(module).items() if _NAME.match(k) and isinstance(v, Question)}
-    return {k: found[k] for k in sorted(found, key=_order)}
-
-
-def bind_questions(namespace: dict) -> Callable[[], Progress]:
-    """Name the questions of an exercise module and return its ``progress()`` function.
-
-    Call it at the end of ``vectorkit/exercises/nbNN.py``::
-
-        progress = bind_questions(globals())
-    """
-    module = namespace.get("__name__")
-    if not isinstance(namespace, dict) or not module:
-        raise ValueError("`namespace` must be a module's globals() (with __name__)")
-    found = {k: v for k, v in namespace.items() if _NAME.match(k) and isinstance(v, Question)}
-    if not found:
-        raise ValueError(f"module {module!r} defines no questions named q1, q2, ...")
-    ordered = sorted(found, key=_order)
-    for name in ordered:
-        found[name].module, found[name].name = module, name
-    _registry.register_module(module, [
-        {"question": n, "kind": found[n].kind, "gradable": found[n].gradable} for n in ordered])
-
-    def progress() -> Progress:
-        """Summarise this notebook's questions: the latest check of each, hints used."""
-        rows = []
-        for name in ordered:
-            q = found[name]
-            last = _registry.last_status(module, name)
-            status = "-" if not q.gradable else (last["status"] if last else "not attempted")
-            rows.append((name, q.kind, status, ", ".join(_registry.events_for(module, name))))
-        return Progress(module.rsplit(".", 1)[-1], tuple(rows))
-
-    return progress

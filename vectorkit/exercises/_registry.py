@@ -1,8 +1,9 @@
 """Per-process record of check results, hints and solutions shown (read by the grader).
 
 Every ``check()`` of a bound question appends a record here, tagged with the IPython
-execution count of the cell that ran it, so ``vectorkit grade`` can tell which cell produced
-which result. Nothing here imports IPython unless it is already loaded.
+execution count seen while its cell ran, so ``vectorkit grade`` can tell which cell produced
+which result. (IPython 9 increments the count before running a cell, IPython 8 after, so the
+snapshot also carries the count seen by the grader's own cell to calibrate the offset.) Nothing here imports IPython unless it is already loaded.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ def events_for(module: str, question: str) -> list[str]:
 def snapshot() -> dict:
     """Everything recorded so far, as JSON-serialisable data."""
     return {"modules": {k: list(v) for k, v in _modules.items()},
-            "records": list(_records), "events": list(_events)}
+            "records": list(_records), "events": list(_events),
+            "execution_count": execution_count()}
 
 
 def clear() -> None:

@@ -33,7 +33,7 @@ DUMP_SOURCE = ("from vectorkit.exercises import _registry as _vectorkit_grade_re
 
 def _module_questions(name: str) -> list[dict] | None:
     """The question list of an importable exercise module, or None if there is no such module."""
-    from vectorkit.exercises._core import questions
+    from vectorkit.exercises._module import questions
 
     try:
         if importlib.util.find_spec(name) is None:
@@ -69,7 +69,13 @@ def _execute(nb, folder: Path, timeout: float, kernel: str) -> tuple[dict, list[
     dump = nb.cells.pop()
     for out in dump.get("outputs", []):
         if MIMETYPE in out.get("data", {}):
-            return dict(out["data"][MIMETYPE]), problems
+            record = dict(out["data"][MIMETYPE])
+            seen, reply = record.get("execution_count"), dump.get("execution_count")
+            offset = seen - reply if seen is not None and reply is not None else 0
+            record["records"] = [{**r, "execution_count": r["execution_count"] - offset}
+                                 for r in record.get("records", [])
+                                 if r.get("execution_count") is not None]
+            return record, problems
         if out.get("output_type") == "error":
             problems.append(f"could not collect the check results: {out.get('ename')}: "
                             f"{out.get('evalue')}")
