@@ -93,6 +93,9 @@ class EmbeddingModel:
     # ---- machinery ------------------------------------------------------------------
     def _embed_prepared(self, prepared: list, *, batch_size=None, progress=None,
                         cache=True) -> np.ndarray:
+        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
+                batch_size, int | np.integer) or batch_size < 1):
+            raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
         n = len(prepared)
         out = np.empty((n, self.dim), dtype=np.float32)
         if n == 0:
@@ -115,8 +118,6 @@ class EmbeddingModel:
                     todo.append(i)
         if todo:
             bs = int(batch_size or self.batch_size)
-            if bs < 1:
-                raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
             show = (len(todo) > PROGRESS_THRESHOLD) if progress is None else bool(progress)
             starts = range(0, len(todo), bs)
             if show:

@@ -177,3 +177,28 @@ def clear(handle: str) -> bool:
             p.unlink()
             removed = True
     return removed
+
+
+def offline_mode() -> bool:
+    """True when ``VECTORKIT_OFFLINE`` is set: never try the network (tests, classrooms)."""
+    return os.environ.get("VECTORKIT_OFFLINE", "") not in ("", "0")
+
+
+def reachable(url: str = "https://tfhub.dev/", timeout: float = 3.0) -> tuple[bool, str]:
+    """Try to reach the model host once; return ``(ok, explanation)``.
+
+    Nothing is attempted in offline mode (``VECTORKIT_OFFLINE=1``).
+    """
+    if offline_mode():
+        return False, "not checked: VECTORKIT_OFFLINE is set"
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"),
+                                    timeout=timeout) as resp:
+            return True, f"reachable (HTTP {resp.status})"
+    except urllib.error.HTTPError as exc:
+        return False, f"the host answered HTTP {exc.code} {exc.reason}"
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        return False, f"unreachable ({getattr(exc, 'reason', exc)})"

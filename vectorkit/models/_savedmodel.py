@@ -22,7 +22,7 @@ def _input_spec(obj):
         specs = list(args[1].values()) + list(args[0])
         if specs:
             return specs[0]
-    call = getattr(obj, "__call__", None)
+    call = getattr(obj, "__call__", None)  # noqa: B004 (need the tf.function itself)
     concrete = getattr(call, "concrete_functions", None) if call is not None else None
     if concrete:
         args = concrete[0].structured_input_signature

