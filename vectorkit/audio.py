@@ -1,0 +1,347 @@
+"""Audio in: read files, turn arrays into 16 kHz mono float32, and compute log-mel spectrograms.
+
+Everything the audio models see passes through here. Files are read with ``soundfile``
+(WAV, FLAC, OGG, ...) in blocks, so a long recording never has to fit in memory at once;
+resampling uses ``scipy.signal.resample_poly`` and gives the same samples block by block as
+on the whole signal.
+
+Example:
+    >>> import numpy as np, vectorkit as vk
+    >>> tone = np.sin(2 * np.pi * 440 * np.arange(8000) / 8000)   # 1 s at 8 kHz
+    >>> vk.audio.to_mono(tone, sample_rate=8000).shape               # resampled to 16 kHz
+    (16000,)
+    >>> vk.audio.log_mel(tone, sample_rate=8000).shape               # (frames, mel bands)
+    (63, 96)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["TARGET_RATE", "load_audio", "to_mono", "resample", "stream_file", "log_mel",
+           "mel_filterbank", "mel_frequencies", "LogMelStream"]
+
+#: The sample rate every vectorkit audio model works at.
+TARGET_RATE = 16000
+#: Frames read from a file per block when streaming (about 4 s at 16 kHz).
+BLOCK_FRAMES = 65536
+_MAX_CHANNELS = 16
+_INT_SCALE = {"int8": 128.0, "int16": 32768.0, "int32": 2147483648.0, "int64": 2.0 ** 63}
+
+
+def _describe(audio) -> str:
+    if isinstance(audio, np.ndarray):
+        return f"an array of shape {audio.shape} and dtype {audio.dtype}"
+    return f"{type(audio).__name__}"
+
+
+def _check_rate(sample_rate, name: str = "sample_rate") -> int:
+    if isinstance(sample_rate, bool) or not isinstance(sample_rate, int | np.integer | float):
+        raise TypeError(f"`{name}` must be a positive whole number of samples per second, "
+                        f"got {sample_rate!r}")
+    if sample_rate <= 0 or float(sample_rate) != int(sample_rate):
+        raise ValueError(f"`{name}` must be a positive whole number of samples per second, "
+                         f"got {sample_rate!r}")
+    return int(sample_rate)
+
+
+def _as_float_channels(audio, name: str) -> np.ndarray:
+    """Array-like -> float32 array (n,) or (n, channels); ints scaled to [-1, 1]."""
+    arr = np.asarray(audio)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) and
+                                   not np.issubdtype(arr.dtype, np.complexfloating)):
+        raise TypeError(f"`{name}` must be a path or a real-valued array of samples, "
+                        f"got {_describe(audio)}")
+    if arr.ndim == 2:
+        if arr.shape[1] <= _MAX_CHANNELS and arr.shape[0] >= arr.shape[1]:
+            pass  # (samples, channels): soundfile's layout
+        elif arr.shape[0] <= _MAX_CHANNELS:
+            arr = arr.T  # (channels, samples): librosa's layout
+        else:
+            raise ValueError(f"`{name}` must be mono (n,) or multichannel (n, channels) with "
+                             f"at most {_MAX_CHANNELS} channels, got shape {arr.shape}")
+    elif arr.ndim != 1:
+        raise ValueError(f"`{name}` must be a 1-D (mono) or 2-D (multichannel) array, "
+                         f"got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"`{name}` is empty (shape {arr.shape}): no audio samples")
+    if np.issubdtype(arr.dtype, np.unsignedinteger):
+        half = float(2 ** (8 * arr.dtype.itemsize - 1))
+        return ((arr.astype(np.float64) - half) / half).astype(np.float32)
+    if np.issubdtype(arr.dtype, np.integer):
+        return (arr.astype(np.float64) / _INT_SCALE[arr.dtype.name]).astype(np.float32)
+    arr = arr.astype(np.float32, copy=False)
+    if not np.isfinite(arr).all():
+        pos = int(np.flatnonzero(~np.isfinite(arr.reshape(-1)))[0])
+        raise ValueError(f"`{name}` contains NaN or infinity (first at flat position {pos})")
+    peak = float(np.abs(arr).max())
+    if peak > 2.0:
+        raise ValueError(
+            f"`{name}` holds float samples up to {peak:.4g}; expected values in [-1, 1]. "
+            "Integer-range samples stored as floats? Divide by 32768 (16-bit) first, or pass "
+            "the integer array itself")
+    return arr
+
+
+def resample(audio: np.ndarray, orig_rate: int, target_rate: int = TARGET_RATE) -> np.ndarray:
+    """Resample a mono float array with ``scipy.signal.resample_poly`` -> float32."""
+    orig_rate, target_rate = _check_rate(orig_rate, "orig_rate"), _check_rate(target_rate,
+                                                                              "target_rate")
+    if orig_rate == target_rate:
+        return np.asarray(audio, dtype=np.float32)
+    from scipy.signal import resample_poly
+
+    g = math.gcd(orig_rate, target_rate)
+    return resample_poly(np.asarray(audio, np.float32), target_rate // g,
+                         orig_rate // g).astype(np.float32)
+
+
+def to_mono(audio, sample_rate=None, target_rate: int = TARGET_RATE, name: str = "audio"
+            ) -> np.ndarray:
+    """Turn an array (or a file path) into float32 mono samples at ``target_rate``.
+
+    Args:
+        audio: samples as (n,), (n, channels) or (channels, n); int arrays are scaled to
+            [-1, 1]; or the path of an audio file.
+        sample_rate: the rate of ``audio`` in Hz (required for arrays).
+        target_rate: the rate to resample to (default 16 kHz).
+        name: the argument name used in error messages.
+
+    Example:
+        >>> import numpy as np
+        >>> stereo = np.zeros((44100, 2), dtype=np.int16)
+        >>> to_mono(stereo, sample_rate=44100).shape
+        (16000,)
+    """
+    if isinstance(audio, str | os.PathLike):
+        return load_audio(audio, sample_rate=target_rate)
+    if sample_rate is None:
+        raise ValueError(f"`sample_rate` is required when `{name}` is an array "
+                         f"(got {_describe(audio)} and sample_rate=None), e.g. sample_rate=16000")
+    rate = _check_rate(sample_rate)
+    arr = _as_float_channels(audio, name)
+    if arr.ndim == 2:
+        arr = arr.mean(axis=1, dtype=np.float32)
+    return resample(arr, rate, target_rate)
+
+
+class _Resampler:
+    """Block-wise ``resample_poly`` whose output equals resampling the whole signal at once."""
+
+    def __init__(self, orig_rate: int, target_rate: int):
+        g = math.gcd(orig_rate, target_rate)
+        self.up, self.down = target_rate // g, orig_rate // g
+        # resample_poly's filter reaches 10*max(up, down) upsampled samples either side.
+        reach = math.ceil(10 * max(self.up, self.down) / self.up) + 1
+        self.context = self.down * math.ceil(reach / self.down)
+        self.buf = np.zeros(0, np.float32)
+        self.buf_start = 0  # input index of buf[0]; always a multiple of `down`
+        self.emitted = 0  # output samples already returned
+
+    def feed(self, block: np.ndarray, final: bool = False) -> np.ndarray:
+        if self.up == self.down:
+            return block
+        self.buf = np.concatenate([self.buf, block])
+        total = self.buf_start + len(self.buf)
+        if final:
+            end_in, out_end = total, math.ceil(total * self.up / self.down)
+        else:
+            end_in = ((total - self.context) // self.down) * self.down
+            out_end = end_in * self.up // self.down
+        if out_end <= self.emitted:
+            return np.zeros(0, np.float32)
+        from scipy.signal import resample_poly
+
+        y = resample_poly(self.buf, self.up, self.down)
+        offset = self.buf_start * self.up // self.down
+        out = y[self.emitted - offset:out_end - offset].astype(np.float32)
+        self.emitted = out_end
+        keep = max(self.buf_start, ((end_in - self.context) // self.down) * self.down)
+        self.buf, self.buf_start = self.buf[keep - self.buf_start:], keep
+        return out
+
+
+def _open(path, name: str = "audio"):
+    import soundfile as sf
+
+    p = Path(os.fspath(path)).expanduser()
+    if not p.is_file():
+        raise FileNotFoundError(f"`{name}` file {str(path)!r} does not exist")
+    try:
+        handle = sf.SoundFile(str(p))
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        raise ValueError(f"`{name}` file {str(path)!r} could not be read as audio "
+                         f"(WAV, FLAC, OGG, ... via soundfile): {exc}") from None
+    if handle.frames == 0:
+        handle.close()
+        raise ValueError(f"`{name}` file {str(path)!r} is empty: it holds no audio samples")
+    return handle
+
+
+def audio_info(path, name: str = "audio") -> tuple[int, int, int]:
+    """Return ``(frames, sample_rate, channels)`` of an audio file, checking it is readable."""
+    with _open(path, name) as f:
+        return f.frames, f.samplerate, f.channels
+
+
+def stream_file(path, target_rate: int = TARGET_RATE, block_frames: int = BLOCK_FRAMES,
+                name: str = "audio") -> Iterator[np.ndarray]:
+    """Yield a file's samples as float32 mono blocks at ``target_rate`` (bounded memory)."""
+    target_rate = _check_rate(target_rate, "target_rate")
+    with _open(path, name) as f:
+        rs = _Resampler(f.samplerate, target_rate)
+        for i, block in enumerate(f.blocks(blocksize=block_frames, dtype="float32",
+                                           always_2d=True)):
+            if not np.isfinite(block).all():
+                raise ValueError(f"`{name}` file {str(path)!r} contains NaN or infinity "
+                                 f"(in block {i})")
+            out = rs.feed(block.mean(axis=1, dtype=np.float32))
+            if out.size:
+                yield out
+        tail = rs.feed(np.zeros(0, np.float32), final=True)
+        if tail.size:
+            yield tail
+
+
+def load_audio(path, sample_rate: int = TARGET_RATE) -> np.ndarray:
+    """Read an audio file as float32 mono samples in [-1, 1] at ``sample_rate`` Hz.
+
+    Args:
+        path: a WAV, FLAC, OGG (anything libsndfile reads) file.
+        sample_rate: the rate to resample to; default 16000, what the models expect.
+
+    Example:
+        >>> import vectorkit as vk
+        >>> clip = vk.datasets.load_speech()[0]
+        >>> vk.load_audio(clip.path).dtype
+        dtype('float32')
+    """
+    return np.concatenate(list(stream_file(path, target_rate=sample_rate, name="path")))
+
+
+# ---- log-mel spectrograms -------------------------------------------------------------
+def _hz_to_mel(f):
+    """Slaney's mel scale (librosa's default): linear below 1 kHz, logarithmic above."""
+    f = np.asarray(f, dtype=np.float64)
+    lin = f / (200.0 / 3)
+    log = 15.0 + np.log(np.maximum(f, 1e-10) / 1000.0) / (np.log(6.4) / 27.0)
+    return np.where(f >= 1000.0, log, lin)
+
+
+def _mel_to_hz(m):
+    m = np.asarray(m, dtype=np.float64)
+    return np.where(m >= 15.0, 1000.0 * np.exp((np.log(6.4) / 27.0) * (m - 15.0)),
+                    (200.0 / 3) * m)
+
+
+def mel_frequencies(n_mels: int = 96, fmin: float = 0.0, fmax: float = 8000.0) -> np.ndarray:
+    """Centre frequencies (Hz) of ``n_mels`` Slaney mel bands between ``fmin`` and ``fmax``."""
+    edges = _mel_to_hz(np.linspace(_hz_to_mel(fmin), _hz_to_mel(fmax), n_mels + 2))
+    return edges[1:-1]
+
+
+def mel_filterbank(sample_rate: int = TARGET_RATE, n_fft: int = 512, n_mels: int = 96,
+                   fmin: float = 0.0, fmax: float | None = None) -> np.ndarray:
+    """Triangular Slaney-normalised mel filters, shape ``(n_mels, n_fft // 2 + 1)`` float32.
+
+    The same filters as ``librosa.filters.mel`` with its defaults (``htk=False``,
+    ``norm="slaney"``): each triangle has unit area per Hz.
+    """
+    fmax = sample_rate / 2 if fmax is None else fmax
+    fft_hz = np.linspace(0, sample_rate / 2, n_fft // 2 + 1)
+    edges = _mel_to_hz(np.linspace(_hz_to_mel(fmin), _hz_to_mel(fmax), n_mels + 2))
+    widths = np.diff(edges)
+    ramps = edges[:, None] - fft_hz[None, :]
+    rising = -ramps[:-2] / widths[:-1, None]
+    falling = ramps[2:] / widths[1:, None]
+    weights = np.maximum(0.0, np.minimum(rising, falling))
+    weights *= (2.0 / (edges[2:] - edges[:-2]))[:, None]
+    return weights.astype(np.float32)
+
+
+class LogMelStream:
+    """Streaming log-mel spectrogram: ``feed(samples)`` and ``finish()`` return new frames.
+
+    Frames are centred (reflect padding at both ends, as in librosa < 0.10, which musicnn
+    was trained with), Hann window, power spectrum, Slaney mel, then ``log10(1 + 10000*mel)``.
+    The concatenated output equals :func:`log_mel` on the whole signal.
+    """
+
+    def __init__(self, sample_rate: int = TARGET_RATE, n_fft: int = 512, hop_length: int = 256,
+                 n_mels: int = 96, fmin: float = 0.0, fmax: float | None = None):
+        self.n_fft, self.hop = int(n_fft), int(hop_length)
+        # periodic Hann window (scipy.signal.get_window("hann", n_fft), without importing it)
+        self.window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(self.n_fft) / self.n_fft)
+                       ).astype(np.float32)
+        self.filters = mel_filterbank(sample_rate, n_fft, n_mels, fmin, fmax).T.copy()
+        self.n_mels = n_mels
+        self.half = self.n_fft // 2
+        self.buf = np.zeros(0, np.float32)
+        self.started = False
+        self.tail = np.zeros(0, np.float32)  # the last half+1 input samples (end padding)
+        self.n_samples = 0
+
+    def _frames(self) -> np.ndarray:
+        from scipy.fft import rfft  # float32 in, complex64 out; much faster than numpy's
+
+        n = 0 if len(self.buf) < self.n_fft else 1 + (len(self.buf) - self.n_fft) // self.hop
+        if n == 0:
+            return np.zeros((0, self.n_mels), np.float32)
+        view = np.lib.stride_tricks.sliding_window_view(self.buf, self.n_fft)[::self.hop][:n]
+        spec = rfft(view * self.window, axis=1)
+        self.buf = self.buf[n * self.hop:]
+        mel = (spec.real ** 2 + spec.imag ** 2) @ self.filters
+        return np.log10(1.0 + 10000.0 * mel).astype(np.float32)
+
+    def feed(self, samples: np.ndarray) -> np.ndarray:
+        samples = np.asarray(samples, np.float32)
+        self.n_samples += len(samples)
+        self.tail = np.concatenate([self.tail, samples])[-(self.half + 1):]
+        self.buf = np.concatenate([self.buf, samples])
+        if not self.started:
+            if len(self.buf) <= self.half:
+                return np.zeros((0, self.n_mels), np.float32)
+            self.buf = np.concatenate([self.buf[1:self.half + 1][::-1], self.buf])
+            self.started = True
+        return self._frames()
+
+    def finish(self) -> np.ndarray:
+        if self.n_samples == 0:
+            raise ValueError("no audio samples were fed to the spectrogram")
+        if not self.started:  # shorter than half a window: zero padding (reflect impossible)
+            self.buf = np.concatenate([np.zeros(self.half, np.float32), self.buf])
+            end = np.zeros(self.half, np.float32)
+        else:
+            end = self.tail[-self.half - 1:-1][::-1]
+        self.buf = np.concatenate([self.buf, end])
+        return self._frames()
+
+
+def log_mel(audio, sample_rate=None, *, n_fft: int = 512, hop_length: int = 256,
+            n_mels: int = 96, fmin: float = 0.0, fmax: float | None = None,
+            target_rate: int = TARGET_RATE) -> np.ndarray:
+    """Log-mel spectrogram ``(frames, n_mels)`` float32, the front end of musicnn.
+
+    Audio (a path or an array with its ``sample_rate``) is mixed to mono and resampled to
+    ``target_rate`` first; then ``log10(1 + 10000 * mel_power)``, computed in float32 (the
+    musicnn package's float16 cast overflows on loud tones). Frame ``i`` is centred at
+    ``i * hop_length / target_rate`` seconds.
+
+    Example:
+        >>> import numpy as np
+        >>> S = log_mel(np.zeros(16000, np.float32), sample_rate=16000)
+        >>> S.shape, float(S.max())
+        ((63, 96), 0.0)
+    """
+    stream = LogMelStream(target_rate, n_fft, hop_length, n_mels, fmin, fmax)
+    if isinstance(audio, str | os.PathLike):
+        parts = [stream.feed(b) for b in stream_file(audio, target_rate)]
+    else:
+        parts = [stream.feed(to_mono(audio, sample_rate, target_rate))]
+    parts.append(stream.finish())
+    return np.concatenate(parts, axis=0)
