@@ -20,12 +20,19 @@ import csv
 import importlib
 import importlib.util
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
 
 from vectorkit.exercises._registry import MIMETYPE
-from vectorkit.exercises._report import Report, analyse, format_report, modules_in_source
+from vectorkit.exercises._report import (
+    Report,
+    analyse,
+    format_report,
+    modules_in_source,
+    short,
+)
 
 DUMP_SOURCE = ("from vectorkit.exercises import _registry as _vectorkit_grade_registry\n"
                "_vectorkit_grade_registry.emit()")
@@ -99,8 +106,13 @@ def grade_notebook(path, timeout: float = 120, kernel: str = "python3",
     nb = nbformat.read(path, as_version=4)
     wanted = list(modules) if modules else sorted(modules_in_source(nb, path.name))
     record, problems = _execute(nb, path.parent.resolve(), timeout, kernel)
-    runtime = record.get("modules", {})
-    found = {m: qs for m, qs in runtime.items() if not modules or m in modules}
+    # Modules bound in the kernel count if the notebook names them or checked their
+    # questions; one imported only by another exercise module does not.
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    checked = {r.get("module") for r in record.get("records", [])}
+    found = {m: qs for m, qs in record.get("modules", {}).items()
+             if (m in modules if modules else
+                 m in checked or re.search(rf"\b{re.escape(short(m))}\b", text))}
     for name in wanted:
         if name in found:
             continue
