@@ -133,11 +133,14 @@ class Index:
                 f"`vectors` must have length {self._dim} like the rest of the index, "
                 f"got vectors of length {arr.shape[1]}"
             )
+        norms = None
         if self.metric == "cosine" and arr.shape[0]:
-            norms = check_nonzero_rows(arr, "vectors")
-            arr = arr / norms[:, None].astype(np.float32)
+            norms = check_nonzero_rows(arr, "vectors").astype(np.float32)
         self._ids.extend(ids, arr.shape[0])  # validates before anything is stored
+        start = self._n
         self._append(arr)
+        if norms is not None:  # normalise the stored copy in place: no second copy
+            self._buf[start:self._n] /= norms[:, None]
 
     def _append(self, arr: np.ndarray, adopt: bool = False) -> None:
         n_new = self._n + arr.shape[0]
