@@ -30,11 +30,13 @@ setup: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT)
 
+# VECTORKIT_OFFLINE: tests and notebooks never try to reach tfhub.dev (only loopback).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	VECTORKIT_OFFLINE=1 $(BIN)/python -m pytest tests notebooks \
+		--nbval-lax --nbval-current-env --nbval-cell-timeout=600
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow and not browser" --ignore=tests/test_notebooks.py
+	VECTORKIT_OFFLINE=1 $(BIN)/python -m pytest tests -m "not slow and not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check vectorkit tests benchmarks

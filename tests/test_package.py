@@ -111,3 +111,12 @@ def test_models_cli_download_and_clear(hub_server, tmp_path, capsys):
     assert "cached at" in capsys.readouterr().out
     assert cli.main(["models", "clear", url]) == 0
     assert "removed from the cache" in capsys.readouterr().out
+
+
+def test_grade_subcommand_passes_options_through(capsys):
+    from vectorkit import cli
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(["grade", "--help"])
+    assert info.value.code == 0
+    assert "--timeout" in capsys.readouterr().out
