@@ -6,8 +6,8 @@ The wrapper probes the model once with silence to learn what it returns:
   1-D 16 kHz waveform, one row per 0.96 s window every 0.48 s (YAMNet and models exported
   like it). Long inputs are fed in chunks that line up with that window grid, so the result
   equals one call on the whole clip while memory stays bounded.
-* ``"frames"``: one ``(N, D)`` tensor (or a dict holding ``embeddings``); windows are taken to
-  be spread evenly over the clip.
+* ``"frames"``: one ``(N, D)`` tensor (or a dict holding ``embeddings``) with several rows for
+  5 s of audio; windows are taken to be spread evenly over the clip.
 * ``"clip"``: one ``(D,)`` / ``(1, D)`` vector per clip.
 """
 
@@ -53,7 +53,8 @@ class HubAudioModel(AudioModel):
 
         spec = _input_spec(obj)
         self._batched = spec is not None and spec.shape.rank == 2
-        out = self._call(np.zeros(MIN_SAMPLES, np.float32))
+        # 5 s of silence: long enough that a per-window model returns several rows
+        out = self._call(np.zeros(5 * TARGET_RATE, np.float32))
         self.layout = self._detect_layout(out)
         self.dim = int(self._embeddings(out).shape[-1])
         self.labels = ()
