@@ -1,0 +1,127 @@
+"""Export vectors for the TensorFlow Embedding Projector (projector.tensorflow.org).
+
+The projector's "Load" dialog takes two tab-separated files: ``vectors.tsv`` (one vector per
+line, no header) and ``metadata.tsv`` (one line per vector; a header row naming the columns
+only when there are two or more columns, as the projector expects).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from vectorkit._validation import as_vectors
+
+__all__ = ["export_projector", "escape_cell", "EMPTY_LABEL"]
+
+#: Written for an empty single-column label: a blank line could be skipped by a TSV reader and
+#: shift every later label onto the wrong point.
+EMPTY_LABEL = "<empty>"
+
+
+def escape_cell(value) -> str:
+    """Render one metadata value as a single TSV cell.
+
+    A tab or line break inside a value would split the cell, so they are written as the two
+    characters ``\\t`` / ``\\n`` (``\\r`` likewise), and a backslash as ``\\\\``.
+
+    Example:
+        >>> from vectorkit.projector import escape_cell
+        >>> escape_cell("a\\tb\\nc")
+        'a\\\\tb\\\\nc'
+    """
+    text = "" if value is None else str(value)
+    return (text.replace("\\", "\\\\").replace("\t", "\\t")
+            .replace("\r", "\\r").replace("\n", "\\n"))
+
+
+def _metadata_table(metadata, n: int) -> tuple[list[str] | None, list[list]]:
+    """Return ``(header or None, rows)`` from the supported metadata shapes."""
+    if hasattr(metadata, "columns") and hasattr(metadata, "itertuples"):  # pandas DataFrame
+        header = [str(c) for c in metadata.columns]
+        rows = [list(r) for r in metadata.itertuples(index=False, name=None)]
+    elif isinstance(metadata, Mapping):
+        header = [str(k) for k in metadata]
+        columns = [list(v) for v in metadata.values()]
+        lengths = {len(c) for c in columns}
+        if len(lengths) > 1:
+            raise ValueError("`metadata` columns must all have the same length, got lengths "
+                             f"{dict(zip(header, map(len, columns), strict=True))}")
+        rows = [list(r) for r in zip(*columns, strict=True)]
+    elif isinstance(metadata, Sequence | np.ndarray) and not isinstance(metadata, str | bytes):
+        rows = [list(r) if isinstance(r, list | tuple | np.ndarray) else [r] for r in metadata]
+        header = None
+        widths = {len(r) for r in rows}
+        if len(widths) > 1:
+            raise ValueError(f"`metadata` rows must all have the same number of columns, "
+                             f"got {sorted(widths)}")
+        if widths and widths.pop() > 1:
+            raise ValueError("`metadata` with several columns needs column names: pass a dict "
+                             "{name: values} or a pandas DataFrame, not a list of tuples")
+    else:
+        raise ValueError("`metadata` must be a list of labels, a dict {column: values} or a "
+                         f"pandas DataFrame, got {type(metadata).__name__}")
+    if len(rows) != n:
+        raise ValueError(f"`metadata` has {len(rows)} rows but `X` has {n} vectors; "
+                         "give one metadata row per vector")
+    if header is not None and len(header) == 1:
+        header = None  # the projector reads a single column without a header row
+    if header is not None and not all(h.strip() for h in header):
+        raise ValueError(f"`metadata` column names must be non-empty, got {header}")
+    return header, rows
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def export_projector(X, metadata=None, folder="projector") -> Path:
+    """Write ``vectors.tsv`` and ``metadata.tsv`` for projector.tensorflow.org.
+
+    Open https://projector.tensorflow.org, click "Load" and pick the two files.
+
+    Args:
+        X: vectors, shape ``(n, d)``.
+        metadata: one label per vector (a list), or several columns as a dict
+            ``{"name": [...], "topic": [...]}`` or a pandas DataFrame; ``None`` writes
+            only ``vectors.tsv``.
+        folder: directory to write into (created if needed; existing files replaced).
+
+    Returns:
+        the folder as a ``pathlib.Path``.
+
+    Example:
+        >>> import numpy as np, tempfile, vectorkit as vk
+        >>> out = vk.export_projector(np.eye(3), ["a", "b", "c"], tempfile.mkdtemp())
+        >>> (out / "metadata.tsv").read_text().splitlines()
+        ['a', 'b', 'c']
+    """
+    arr = as_vectors(X, "X", np.float32, allow_1d=False)
+    table = _metadata_table(metadata, arr.shape[0]) if metadata is not None else None
+    if isinstance(folder, bytes) or not isinstance(folder, str | os.PathLike):
+        raise ValueError(f"`folder` must be a path, got {type(folder).__name__}")
+    out = Path(folder)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"`folder` must be a directory, but {str(out)!r} is a file")
+    out.mkdir(parents=True, exist_ok=True)
+    # repr-precision of float32 (9 significant digits) keeps values round-trippable
+    lines = ["\t".join(f"{v:.9g}" for v in row) for row in arr.tolist()]
+    _write_atomic(out / "vectors.tsv", "\n".join(lines) + "\n")
+    if table is not None:
+        header, rows = table
+        lines = [] if header is None else ["\t".join(escape_cell(h) for h in header)]
+        lines += ["\t".join(escape_cell(v) for v in row) or EMPTY_LABEL for row in rows]
+        _write_atomic(out / "metadata.tsv", "\n".join(lines) + "\n")
+    return out
