@@ -249,6 +249,14 @@ def test_save_load_roundtrip(tmp_path, metric, ids):
     assert [p.name for p in tmp_path.iterdir()] == ["i.vkindex"]  # no temp file left
 
 
+def test_save_load_empty_index(tmp_path):
+    vk.Index(np.empty((0, 3)), metric="euclidean").save(tmp_path / "e")
+    loaded = vk.Index.load(tmp_path / "e")
+    assert (len(loaded), loaded.dim, loaded.metric) == (0, 3, "euclidean")
+    loaded.add([1.0, 2.0, 3.0], ids=["p"])
+    assert loaded.search([1.0, 2.0, 2.0], k=3).ids.tolist() == ["p"]
+
+
 def test_file_format_is_plain_zip_json_npy(tmp_path):
     path = tmp_path / "i.vkindex"
     vk.Index([[3.0, 4.0]], ids=["only"]).save(path)

@@ -20,7 +20,8 @@ _FIELDS = {"format", "version", "metric", "dim", "count", "dtype", "normalized",
 
 
 def _sha256(arr: np.ndarray) -> str:
-    return hashlib.sha256(memoryview(np.ascontiguousarray(arr)).cast("B")).hexdigest()
+    arr = np.ascontiguousarray(arr)
+    return hashlib.sha256(memoryview(arr.reshape(-1)).cast("B") if arr.size else b"").hexdigest()
 
 
 def save_index(index, path) -> None:
