@@ -1,0 +1,161 @@
+"""The checks behind notebook 02 (text embeddings): contract, typical mistakes, model facts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from exercise_contract import assert_exercise_contract
+
+from vectorkit.exercises import _registry, nb02
+
+
+@pytest.fixture(autouse=True)
+def _fresh_registry():
+    _registry.clear()
+    yield
+    _registry.clear()
+
+
+# --- plausible wrong answers ---------------------------------------------------------------
+
+
+def _pair_dot(vectors):
+    m = np.asarray(vectors, dtype=float)
+    sims = m @ m.T
+    np.fill_diagonal(sims, -np.inf)
+    return tuple(int(x) for x in np.unravel_index(np.argmax(sims), sims.shape))
+
+
+def _pair_diagonal(vectors):
+    m = np.asarray(vectors, dtype=float)
+    unit = m / np.linalg.norm(m, axis=1, keepdims=True)
+    return tuple(int(x) for x in np.unravel_index(np.argmax(unit @ unit.T), (len(m), len(m))))
+
+
+def _pair_zero_mask_argmin(vectors):
+    m = np.asarray(vectors, dtype=float)
+    unit = m / np.linalg.norm(m, axis=1, keepdims=True)
+    sims = unit @ unit.T
+    np.fill_diagonal(sims, np.inf)
+    return tuple(int(x) for x in np.unravel_index(np.argmin(sims), sims.shape))
+
+
+def _pair_similarities(vectors):
+    return (0.9, 0.8)
+
+
+def _unit(x):
+    x = np.asarray(x, dtype=float)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _acc_dot(source, target):
+    s, t = np.asarray(source, float), np.asarray(target, float)
+    return float(np.mean((s @ t.T).argmax(axis=1) == np.arange(len(s))))
+
+
+def _acc_axis(source, target):
+    s, t = _unit(source), _unit(target)
+    return float(np.mean((s @ t.T).argmax(axis=0) == np.arange(len(s))))
+
+
+def _acc_count(source, target):
+    s, t = _unit(source), _unit(target)
+    return int(np.sum((s @ t.T).argmax(axis=1) == np.arange(len(s))))
+
+
+def _acc_no_check(source, target):
+    s, t = _unit(source), _unit(target)
+    return float(np.mean((s @ t.T).argmax(axis=1) == np.arange(len(s))))
+
+
+WRONG = {
+    "q1": [3, 1, 0, 4, 2.5],
+    "q2": [_pair_dot, _pair_diagonal, _pair_zero_mask_argmin, _pair_similarities],
+    "q3": [4, 0, 1, 2],
+    "q4": [_acc_dot, _acc_axis, _acc_count, _acc_no_check],
+}
+
+
+def test_nb02_contract():
+    assert_exercise_contract(nb02, WRONG)
+
+
+@pytest.mark.parametrize("question, answer, words", [
+    ("q1", 3, "one too high"),
+    ("q1", 1, "np.argmin"),
+    ("q3", 4, "one too high"),
+    ("q3", 0, "np.argmax"),
+    ("q3", 1, "shares only the setting"),
+])
+def test_value_mistakes_are_explained(question, answer, words):
+    result = getattr(nb02, question).check(answer)
+    assert result.status == "incorrect"
+    assert words in result.message
+
+
+@pytest.mark.parametrize("func, words", [
+    (_pair_dot, "dot product"),
+    (_pair_diagonal, "same row twice"),
+    (_pair_zero_mask_argmin, "LEAST similar"),
+    (_pair_similarities, "not two ints"),
+])
+def test_pair_mistakes_are_explained(func, words):
+    result = nb02.q2.check(func)
+    assert result.status == "incorrect"
+    assert words in result.message
+
+
+def test_pair_accepts_either_order_and_numpy_ints():
+    def reversed_pair(vectors):
+        m = _unit(vectors)
+        sims = m @ m.T
+        np.fill_diagonal(sims, -np.inf)
+        i, j = np.unravel_index(np.argmax(sims), sims.shape)
+        return np.array([max(i, j), min(i, j)])
+
+    assert nb02.q2.check(reversed_pair).correct
+
+
+@pytest.mark.parametrize("func, words", [
+    (_acc_dot, "dot product"),
+    (_acc_axis, "wrong axis"),
+    (_acc_count, "NUMBER"),
+    (_acc_no_check, "raise ValueError"),
+])
+def test_accuracy_mistakes_are_explained(func, words):
+    result = nb02.q4.check(func)
+    assert result.status == "incorrect"
+    assert words in result.message
+
+
+def test_accuracy_reference_on_known_cases():
+    assert nb02._translation_accuracy(np.eye(4), np.eye(4)) == 1.0
+    swapped = np.eye(3)[[1, 0, 2]]
+    assert nb02._translation_accuracy(np.eye(3), swapped) == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="same shape"):
+        nb02._translation_accuracy(np.eye(3), np.eye(2))
+
+
+def test_sentences_are_as_documented():
+    assert len(nb02.ODD_ONE_OUT) == 5 and "orchestra" in nb02.ODD_ONE_OUT[nb02._ODD]
+    assert nb02.ENGLISH_CANDIDATES[nb02._MATCH] == "I left my keys in the restaurant."
+    assert len(set(nb02.ENGLISH_CANDIDATES)) == 5
+
+
+def test_bundled_model_agrees_with_the_clear_cut_answers():
+    """The value questions' answers are the ones the bundled model finds, with a margin."""
+    import vectorkit as vk
+
+    model = vk.load_model("text")
+    v = model.embed(nb02.ODD_ONE_OUT)
+    sims = v @ v.T
+    mean_to_others = (sims.sum(axis=1) - 1) / 4
+    order = np.argsort(mean_to_others)
+    assert order[0] == nb02._ODD
+    assert mean_to_others[order[1]] - mean_to_others[order[0]] > 0.05
+
+    scores = model.embed(nb02.ENGLISH_CANDIDATES) @ model.embed(nb02.GERMAN_QUERY)
+    ranked = np.argsort(scores)[::-1]
+    assert ranked[0] == nb02._MATCH
+    assert scores[ranked[0]] - scores[ranked[1]] > 0.2
