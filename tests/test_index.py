@@ -72,6 +72,22 @@ def test_default_block_size_matches_brute_force():
     np.testing.assert_array_equal(result.ids, brute_force(data, queries, "cosine", 5)[0])
 
 
+def test_search_memory_is_bounded_by_blocks():
+    import tracemalloc
+
+    rng = np.random.default_rng(5)
+    index = vk.Index(rng.standard_normal((300_000, 16), dtype=np.float32), metric="dot")
+    queries = rng.standard_normal((100, 16), dtype=np.float32)
+    full_matrix = 100 * 300_000 * 4  # what scoring everything at once would take
+    tracemalloc.start()
+    try:
+        index.search(queries, k=10)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < full_matrix / 2, f"search used {peak / 2**20:.0f} MiB at peak"
+
+
 @pytest.mark.parametrize("metric", ["cosine", "dot", "euclidean"])
 def test_ties_go_to_the_row_added_first(metric, small_blocks):
     # small integers / one-hot rows: every score is exact, so ties are real ties
