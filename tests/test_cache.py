@@ -228,7 +228,7 @@ _WRITER = textwrap.dedent("""
     while not go.exists():
         time.sleep(0.01)
     c = EmbeddingCache(path)
-    for r in range(25):
+    for r in range(100):
         items = {f"{tag}-{r}-{i}": np.full(8, r * 100 + i, np.float32) for i in range(20)}
         c.put_many("ns", items)
         got = c.get_many("ns", list(items), 8)
@@ -251,8 +251,8 @@ def test_two_processes_write_concurrently(tmp_path):
         assert p.returncode == 0, err
         assert out.startswith("done")
     store = cache.EmbeddingCache(path)
-    assert store.count("ns") == 2 * 25 * 20
-    keys = [f"{t}-{r}-{i}" for t in "AB" for r in range(25) for i in range(20)]
+    assert store.count("ns") == 2 * 100 * 20
+    keys = [f"{t}-{r}-{i}" for t in "AB" for r in range(100) for i in range(20)]
     got = store.get_many("ns", keys, 8)
     assert len(got) == len(keys)
     assert all(got[f"B-3-{i}"][0] == 300 + i for i in range(20))
