@@ -1,0 +1,135 @@
+"""Figures that carry a short alt text, and the helpers every plot function shares.
+
+How the alt text travels (one design for all of ``vk.plot``):
+
+- every plot function stores a one-paragraph description as ``fig.vk_alt_text`` (and on the
+  Axes it drew into as ``ax.vk_alt_text``); :func:`alt_text` reads it back;
+- figures made by ``vk.plot`` are :class:`AltFigure` objects: shown in Jupyter their
+  ``text/plain`` form is the alt text (instead of ``<Figure size ...>``) and the
+  ``image/png`` / ``image/svg+xml`` output metadata carries ``{"alt": ...}``, which nbconvert
+  writes as the ``<img alt="...">`` attribute of exported HTML;
+- :func:`savefig` writes the alt text into the file (PNG/SVG ``Description``, PDF ``Subject``).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from matplotlib.figure import Figure
+
+__all__ = ["AltFigure", "alt_text", "savefig", "new_axes", "finish"]
+
+ALT_ATTR = "vk_alt_text"
+
+
+class AltFigure(Figure):
+    """A matplotlib Figure whose notebook output carries its alt text.
+
+    Displaying the figure as a cell result also closes it in pyplot, so the inline backend
+    does not draw it a second time at the end of the cell.
+    """
+
+    vk_alt_text = ""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import sys
+
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close(self)
+        text = self.vk_alt_text or f"Figure with {len(self.axes)} axes"
+        # Only text/plain is produced here: IPython fills image/png from the inline backend's
+        # formatter, which keeps the metadata below unless it returns its own.
+        return {"text/plain": text}, {"image/png": {"alt": text}, "image/svg+xml": {"alt": text}}
+
+
+def new_axes(ax=None, figsize=(6.4, 4.8), projection=None):
+    """Return ``(fig, ax, own)``: a new AltFigure + Axes, or the caller's ``ax`` (own=False)."""
+    if ax is not None:
+        from matplotlib.axes import Axes
+
+        if not isinstance(ax, Axes):
+            raise TypeError(f"`ax` must be a matplotlib Axes or None, got {type(ax).__name__}")
+        if projection == "3d" and getattr(ax, "name", "") != "3d":
+            raise ValueError("3-D points need a 3-D Axes: pass "
+                             "ax=fig.add_subplot(projection='3d') or leave `ax` out")
+        return ax.figure, ax, False
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=figsize, FigureClass=AltFigure)
+    ax = fig.add_subplot(projection=projection)
+    return fig, ax, True
+
+
+def new_grid(nrows: int, ncols: int, figsize):
+    """Return ``(fig, axes 2-D array)`` of a new AltFigure."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False,
+                             FigureClass=AltFigure)
+    return fig, axes
+
+
+def finish(fig, ax, own: bool, text: str):
+    """Store the alt text on the figure and Axes; return the Figure (new) or the Axes (given)."""
+    text = " ".join(text.split())
+    if ax is not None:
+        setattr(ax, ALT_ATTR, text)
+    previous = getattr(fig, ALT_ATTR, "") if not own else ""
+    setattr(fig, ALT_ATTR, f"{previous} {text}".strip() if previous else text)
+    return fig if own else ax
+
+
+def alt_text(obj) -> str:
+    """Return the alt text of a figure or Axes drawn by ``vk.plot`` ("" if it has none).
+
+    Example:
+        >>> import vectorkit as vk
+        >>> fig = vk.plot.top_classes([("cat", 0.9), ("dog", 0.1)])
+        >>> vk.plot.alt_text(fig)[:38]
+        'Horizontal bar chart of the top 2 clas'
+    """
+    text = getattr(obj, ALT_ATTR, "")
+    if not text and hasattr(obj, "figure") and obj.figure is not None:
+        text = getattr(obj.figure, ALT_ATTR, "")
+    return text
+
+
+def savefig(fig, path, **kwargs):
+    """Save ``fig`` like ``fig.savefig`` and write its alt text into the file's metadata.
+
+    PNG and SVG get a ``Description`` entry, PDF a ``Subject``. Returns the path.
+
+    Example:
+        >>> import tempfile, os, vectorkit as vk
+        >>> fig = vk.plot.top_classes([("cat", 0.9)])
+        >>> out = vk.plot.savefig(fig, os.path.join(tempfile.mkdtemp(), "classes.png"))
+    """
+    fig = getattr(fig, "figure", fig) if not isinstance(fig, Figure) else fig
+    fmt = kwargs.get("format") or os.path.splitext(str(path))[1].lstrip(".").lower() or "png"
+    text = alt_text(fig)
+    if text and "metadata" not in kwargs:
+        key = {"png": "Description", "svg": "Description", "pdf": "Subject"}.get(fmt)
+        if key:
+            kwargs["metadata"] = {key: text}
+    kwargs.setdefault("bbox_inches", "tight")
+    fig.savefig(path, **kwargs)
+    return path
+
+
+def short(text, limit: int = 40) -> str:
+    """One line of at most ``limit`` characters (an ellipsis marks a cut)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def check_labels(labels, n: int, name: str) -> list[str]:
+    """Return ``labels`` as ``n`` strings, or raise naming the argument."""
+    if labels is None:
+        return [str(i) for i in range(n)]
+    if isinstance(labels, str | bytes) or not hasattr(labels, "__len__"):
+        raise ValueError(f"`{name}` must be a list of {n} labels, got {type(labels).__name__}")
+    labels = [str(x) for x in (labels.tolist() if isinstance(labels, np.ndarray) else labels)]
+    if len(labels) != n:
+        raise ValueError(f"`{name}` has {len(labels)} entries but {n} are needed")
+    return labels
