@@ -60,8 +60,9 @@ def export_model(name_or_model, path, overwrite: bool = False) -> Path:
 
     Example:
         >>> import vectorkit as vk, tempfile, os
-        >>> folder = vk.export_model("image", os.path.join(tempfile.mkdtemp(), "lite0"))
-        >>> vk.load_model(str(folder)).dim
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     folder = vk.export_model("image", os.path.join(tmp, "lite0"))
+        ...     vk.load_model(str(folder)).dim
         1280
     """
     from vectorkit.models import load_model

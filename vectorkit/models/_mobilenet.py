@@ -5,8 +5,10 @@ Two hub models are used: ``feature_vector/5`` (float32 ``[None, 224, 224, 3]`` R
 index 0 is "background"). Both are downloaded once into the persistent TF Hub cache.
 
 Example:
+    Loading needs tfhub.dev, or the two models already in the TF Hub cache:
+
     >>> import vectorkit as vk                     # doctest: +SKIP
-    >>> m = vk.load_model("mobilenet-v2")          # needs tfhub.dev or a filled cache
+    >>> m = vk.load_model("mobilenet-v2")          # doctest: +SKIP
     >>> m.embed("photo.jpg").shape                 # doctest: +SKIP
     (1280,)
 """
