@@ -105,7 +105,7 @@ def _hits(results, items, k):
 
 
 def search_results(query, results, *, items=None, k=None, kind=None, title=None,
-                   score_label=None, size=2.2):
+                   score_label=None, names=None, size=2.2):
     """Show a query and its ranked hits with their scores, for text or images.
 
     Args:
@@ -120,6 +120,8 @@ def search_results(query, results, *, items=None, k=None, kind=None, title=None,
             is not a string.
         title: the title (default: the query).
         score_label: the score's name (default from the result's metric).
+        names: a short name per shown hit for image captions and the alt text (default:
+            the hit's text, or "image").
 
     Returns:
         the Figure.
@@ -130,6 +132,8 @@ def search_results(query, results, *, items=None, k=None, kind=None, title=None,
     """
     pairs, default_label = _hits(results, items, k)
     score_label = score_label or default_label
+    hit_names = [x if isinstance(x, str) else "image" for x, _ in pairs] if names is None \
+        else check_labels(names, len(pairs), "names")
     if kind is None:
         kind = "image" if not all(isinstance(x, str) for x in [query, *[p[0] for p in pairs]]) \
             else "text"
@@ -141,9 +145,10 @@ def search_results(query, results, *, items=None, k=None, kind=None, title=None,
     if kind == "text":
         fig = _text_results(pairs, title, score_label)
     else:
-        fig = _image_results(query, pairs, title, score_label, size)
-    listing = "; ".join(f"{r}. {short(x, 40) if isinstance(x, str) else 'image'} ({s:.2f})"
-                        for r, (x, s) in enumerate(pairs, 1))
+        fig = _image_results(query, pairs, title, score_label, size,
+                             hit_names if names is not None else None)
+    listing = "; ".join(f"{r}. {short(name, 40)} ({s:.2f})"
+                        for r, (name, (_, s)) in enumerate(zip(hit_names, pairs, strict=True), 1))
     text = f"Search results titled {title!r}: {len(pairs)} hits ranked by {score_label}: {listing}."
     return finish(fig, None, True, text)
 
@@ -178,13 +183,15 @@ def _show_cell(ax, thing, caption, name):
     ax.set_axis_off()
 
 
-def _image_results(query, pairs, title, score_label, size):
+def _image_results(query, pairs, title, score_label, size, names):
     n = len(pairs) + 1
     fig, axes = new_grid(1, n, figsize=(size * n, size + 0.8))
     _show_cell(axes[0, 0], query, "query", "query")
     axes[0, 0].patch.set_edgecolor("black")
     for r, ((item, score), ax) in enumerate(zip(pairs, axes[0, 1:], strict=True), 1):
-        _show_cell(ax, item, f"#{r}  {score:.3f}", f"results[{r - 1}]")
+        caption = f"#{r}  {score:.3f}" if names is None else \
+            f"#{r} {short(names[r - 1], 18)}  {score:.3f}"
+        _show_cell(ax, item, caption, f"results[{r - 1}]")
     fig.suptitle(f"{title}\n(hits ranked by {score_label})", fontsize=10)
     fig.tight_layout()
     return fig

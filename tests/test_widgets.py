@@ -1,0 +1,336 @@
+"""vk.widgets: pure functions and widgets driven by setting values, with small fake models."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import zlib  # noqa: E402
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import vectorkit as vk  # noqa: E402
+from vectorkit.widgets import _common  # noqa: E402
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+class FakeText:
+    """Deterministic text 'model': hashed character trigram counts (similar spelling = close)."""
+
+    dim = 64
+
+    def __init__(self):
+        self.calls = []
+
+    def embed(self, items, **kwargs):
+        self.calls.append(list(items))
+        out = np.zeros((len(items), self.dim), np.float32)
+        for r, text in enumerate(items):
+            if "boom" in text:
+                raise RuntimeError("the model exploded")
+            t = f"  {text.lower()}  "
+            for i in range(len(t) - 2):
+                out[r, zlib.crc32(t[i:i + 3].encode()) % self.dim] += 1
+        return out
+
+
+class FakeImage:
+    """Mean colour of an image as its 'embedding'."""
+
+    def embed(self, images, **kwargs):
+        return np.array([[im[..., 0].mean(), im[..., 1].mean(), im[..., 2].mean()]
+                         for im in images], dtype=np.float32) + 1.0
+
+
+class FakeAudio:
+    """Dominant frequency and loudness of a 16 kHz clip; tags 'high'/'low'."""
+
+    def __init__(self):
+        self.rates = []
+
+    def _freq(self, x):
+        return float(np.argmax(np.abs(np.fft.rfft(x)))) * 16000 / len(x)
+
+    def embed(self, sounds, sample_rate=None, **kwargs):
+        self.rates.append(sample_rate)
+        return np.array([[np.log(self._freq(x) + 1), np.sqrt(np.mean(x ** 2)) * 10]
+                         for x in sounds], dtype=np.float32)
+
+    def classify(self, sound, top_k=5, sample_rate=None):
+        high = min(1.0, self._freq(sound) / 2000)
+        return sorted([("high", high), ("low", 1 - high)], key=lambda p: -p[1])[:top_k]
+
+
+def tone(freq, sr=8000, seconds=0.5, amp=0.5):
+    t = np.arange(int(sr * seconds)) / sr
+    return (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+DOCS = ["the cat sat on the mat", "stock markets fell sharply today",
+        "a cat plays with yarn", "how to bake sourdough bread"]
+
+
+# ---- similarity ---------------------------------------------------------------------------
+
+def test_compare_texts_scores_match_the_similarity_functions():
+    m = FakeText()
+    rows = vk.widgets.compare_texts(m, ["a cat", "a cat!", "tax law"])
+    assert [(r["a"], r["b"]) for r in rows] == [("A", "B"), ("A", "C"), ("B", "C")]
+    E = m.embed(["a cat", "a cat!", "tax law"])
+    assert rows[1]["cosine"] == pytest.approx(vk.cosine_similarity(E[0], E[2]))
+    assert rows[1]["euclidean"] == pytest.approx(vk.euclidean_distance(E[0], E[2]))
+    assert rows[1]["dot"] == pytest.approx(vk.dot_product(E[0], E[2]))
+    assert rows[0]["cosine"] > rows[1]["cosine"]
+
+
+def test_compare_texts_empty_box_and_bad_input():
+    rows = vk.widgets.compare_texts(FakeText(), ["a cat", "   "])
+    assert rows[0]["cosine"] is None
+    assert "type a sentence in box B" in vk.widgets.similarity_table_html(rows)
+    for bad in (["one"], ["a", "b", "c", "d"], "ab", ["a", 3]):
+        with pytest.raises(ValueError, match="`texts`"):
+            vk.widgets.compare_texts(FakeText(), bad)
+
+
+def test_similarity_explorer_updates_when_typing():
+    m = FakeText()
+    w = vk.widgets.similarity_explorer(m, ["a cat sleeps", "a cat naps"])
+    assert len(w.boxes) == 2 and w.boxes[1].continuous_update
+    before_rows, before_html = w.rows, w.table.value
+    assert f"<b>{before_rows[0]['cosine']:.3f}</b>" in before_html
+    w.boxes[1].value = "stock markets"
+    assert w.rows[0]["cosine"] < before_rows[0]["cosine"]
+    assert w.table.value != before_html and f"<b>{w.rows[0]['cosine']:.3f}</b>" in w.table.value
+    assert m.calls[-1] == ["stock markets"]  # only the changed text is embedded again
+    w.boxes[0].value = "boom"
+    assert "the model exploded" in w.table.value and w.rows == []  # shown, not raised
+    w.boxes[0].value = "stock market"
+    assert w.rows[0]["cosine"] > 0.5
+
+
+def test_similarity_explorer_three_boxes_static_and_fallback_bundle():
+    m = FakeText()
+    w = vk.widgets.similarity_explorer(m, ["a", "b", "c"])
+    assert len(w.boxes) == 3 and len(w.rows) == 3
+    bundle = w._repr_mimebundle_()
+    assert WIDGET_MIME in bundle and bundle["text/html"] == w.table.value
+    assert bundle["text/plain"].startswith("Similarity explorer. A-B: cosine")
+    df = vk.widgets.similarity_explorer(m, ["a cat", "a dog"], static=True)
+    assert list(df["pair"]) == ["A-B"]
+    assert df["cosine"][0] == pytest.approx(vk.widgets.compare_texts(m, ["a cat", "a dog"])
+                                            [0]["cosine"])
+
+
+def test_static_when_ipywidgets_is_missing(monkeypatch):
+    def missing():
+        raise ImportError("no ipywidgets")
+
+    monkeypatch.setattr(_common, "require_ipywidgets", missing)
+    out = vk.widgets.similarity_explorer(FakeText(), ["a", "b"])
+    assert out.__class__.__name__ == "DataFrame"
+
+
+# ---- search -------------------------------------------------------------------------------
+
+def test_search_engine_semantic_and_keyword_over_documents():
+    m = FakeText()
+    eng = vk.widgets.SearchEngine(DOCS, m)
+    assert eng.modes == ["semantic", "keyword"]
+    hits = eng.search("cats", "semantic", k=4)
+    E = m.embed(DOCS)
+    q = m.embed(["cats"])[0]
+    expected = np.argsort(-vk.cosine_similarity(q, E), kind="stable")
+    assert [h["id"] for h in hits] == expected.tolist()
+    assert hits[0]["text"] == DOCS[hits[0]["id"]] and hits[0]["rank"] == 1
+    kw = eng.search("cat", "keyword", k=4)
+    assert sorted(h["text"] for h in kw) == sorted([DOCS[0], DOCS[2]])  # only word matches
+    assert eng.search("   ", "keyword") == []
+
+
+def test_search_engine_with_indexes():
+    m = FakeText()
+    index = vk.Index(m.embed(DOCS), ids=["a", "b", "c", "d"])
+    docs = dict(zip(["a", "b", "c", "d"], DOCS, strict=True))
+    eng = vk.widgets.SearchEngine(index, m, documents=docs,
+                                  keyword_index=vk.KeywordIndex(docs))
+    assert eng.modes == ["semantic", "keyword"]
+    assert eng.search("bread", "semantic", k=1)[0]["text"] == DOCS[3]
+    assert eng.search("bread", "keyword", k=1)[0]["id"] == "d"
+    kw_only = vk.widgets.SearchEngine(vk.KeywordIndex(DOCS))
+    assert kw_only.modes == ["keyword"] and kw_only.search("yarn")[0]["text"] == "2"
+
+
+@pytest.mark.parametrize("args, kwargs, match", [
+    (([],), {}, "non-empty list of strings"),
+    (([1, 2],), {}, "non-empty list of strings"),
+    ((DOCS,), {"documents": DOCS}, "only for an index"),
+    ((DOCS,), {"keyword_index": "bm25"}, "keyword_index"),
+])
+def test_search_engine_bad_inputs(args, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        vk.widgets.SearchEngine(*args, **kwargs)
+
+
+def test_search_engine_bad_queries():
+    eng = vk.widgets.SearchEngine(DOCS)
+    with pytest.raises(ValueError, match="`mode` must be one of \\['keyword'\\]"):
+        eng.search("cat", "semantic")
+    with pytest.raises(ValueError, match="`k`"):
+        eng.search("cat", k=0)
+    with pytest.raises(ValueError, match="`query` must be a string"):
+        eng.search(["cat"])
+
+
+def test_search_box_widget_query_and_toggle():
+    import ipywidgets
+
+    box = vk.widgets.search_box(DOCS, FakeText(), k=2, query="cat on a mat")
+    assert any(isinstance(c, ipywidgets.ToggleButtons) for c in box.children)
+    first = box.hits
+    assert first[0]["text"] == DOCS[0] and len(first) == 2
+    box.query.value = "sourdough bread"
+    assert box.hits[0]["text"] == DOCS[3] and "sourdough bread" in box.results.value
+    box.mode.value = "keyword"
+    assert [h["text"] for h in box.hits] == [DOCS[3]]  # keyword: only the shared word
+    assert "keyword results" in box.results.value
+    box.query.value = "zebra"
+    assert box.hits == [] and "No keyword match" in box.results.value
+    assert box._repr_mimebundle_()["text/plain"].startswith("Search box (keyword)")
+    keyword_only = vk.widgets.search_box(DOCS)
+    assert not any(isinstance(c, ipywidgets.ToggleButtons) for c in keyword_only.children)
+
+
+def test_search_box_static():
+    df = vk.widgets.search_box(DOCS, FakeText(), k=1, query="bread", static=True)
+    assert list(df["mode"]) == ["semantic", "keyword"] and list(df["text"]) == [DOCS[3]] * 2
+    with pytest.raises(ValueError, match="needs a `query`"):
+        vk.widgets.search_box(DOCS, static=True)
+
+
+# ---- images -------------------------------------------------------------------------------
+
+def _images():
+    colours = [(250, 10, 10), (240, 30, 20), (10, 10, 250), (20, 200, 30)]
+    return [np.full((16, 16, 3), c, np.uint8) for c in colours], ["red", "red2", "blue", "green"]
+
+
+def test_image_search_widget():
+    imgs, names = _images()
+    w = vk.widgets.image_search(FakeImage(), imgs, names, k=2)
+    assert w.hits[0][0] == 1  # red's nearest is red2
+    png = w.picture.value
+    assert png[:4] == b"\x89PNG"
+    w.picker.value = 2
+    assert w.hits[0][0] != 2 and w.picture.value != png
+    assert "Nearest to 'blue'" in w.summary()
+    bundle = w._repr_mimebundle_()
+    assert 'alt="Search results titled' in bundle["text/html"]
+
+
+def test_image_search_static_and_bad_input():
+    imgs, names = _images()
+    fig = vk.widgets.image_search(FakeImage(), imgs, names, k=1, static=True, query=2)
+    assert "Nearest to 'blue'" in vk.plot.alt_text(fig)
+    coll = vk.widgets.ImageCollection(FakeImage(), imgs, names)
+    with pytest.raises(ValueError, match="image number 0..3"):
+        coll.neighbours(4)
+    with pytest.raises(ValueError, match="at least 2 images"):
+        vk.widgets.image_search(FakeImage(), imgs[:1])
+    with pytest.raises(ValueError, match="list of 4 names"):
+        vk.widgets.image_search(FakeImage(), imgs, ["a"])
+
+
+# ---- audio --------------------------------------------------------------------------------
+
+def test_audio_explorer_widget():
+    m = FakeAudio()
+    sounds = [tone(220), tone(230), tone(1800), tone(1900)]
+    w = vk.widgets.audio_explorer(m, sounds, ["A3", "A3+", "high", "higher"], sample_rate=8000,
+                                  k=1)
+    assert m.rates == [16000]  # everything resampled to 16 kHz first
+    assert [j for j, _ in w.hits] == [1]
+    wav = w.player.value
+    assert wav[:4] == b"RIFF" and "low" in w.report.value
+    w.picker.value = 3
+    assert [j for j, _ in w.hits] == [2] and w.player.value != wav
+    assert "<td>high</td>" in w.report.value
+    assert w.summary().startswith("Sound 'higher': tags high, low; nearest: high")
+    assert "<audio controls" in w._repr_mimebundle_()["text/html"]
+
+
+def test_audio_explorer_static_dict_and_no_classifier():
+    class NoTags(FakeAudio):
+        def classify(self, *args, **kwargs):
+            raise NotImplementedError
+
+    sounds = {"low": tone(200), "mid": tone(600), "high": tone(1800)}
+    df = vk.widgets.audio_explorer(NoTags(), sounds, sample_rate=8000, k=1, static=True)
+    assert list(df["sound"]) == ["low", "mid", "high"] and list(df["tags"]) == ["", "", ""]
+    assert df["nearest"][0].startswith("mid")
+    w = vk.widgets.audio_explorer(NoTags(), sounds, sample_rate=8000)
+    assert "this model has no tags" in w.report.value
+    with pytest.raises(ValueError, match="at least 2 sounds"):
+        vk.widgets.audio_explorer(FakeAudio(), [tone(200)], sample_rate=8000)
+    with pytest.raises(ValueError, match="sample_rate"):
+        vk.widgets.audio_explorer(FakeAudio(), [tone(200), tone(300)])
+
+
+# ---- projections --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def clusters():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 8)) * 5
+    X = np.concatenate([c + rng.normal(size=(8, 8)) for c in centres])
+    return X, ["a"] * 8 + ["b"] * 8 + ["c"] * 8
+
+
+def test_projection_explorer_widget(clusters):
+    X, labels = clusters
+    w = vk.widgets.projection_explorer(X, labels, perplexity=5)
+    assert w.method.value == "pca" and w.perplexity.disabled
+    assert w.perplexity.max == 7  # (24 - 1) // 3
+    np.testing.assert_allclose(w.points, vk.reduce(X, "pca"))
+    pca_png = w.picture.value
+    w.method.value = "tsne"
+    assert not w.perplexity.disabled and w.picture.value != pca_png
+    np.testing.assert_array_equal(w.points, vk.reduce(X, "tsne", perplexity=5))
+    tsne5 = w.points
+    w.perplexity.value = 2
+    assert not np.allclose(w.points, tsne5)
+    assert "t-SNE (perplexity 2)" in w.summary()
+    options = [v for _, v in w.method.options]
+    assert ("umap" in options) == vk.reduction.umap_available()
+
+
+def test_projection_static_and_bad_input(clusters):
+    X, labels = clusters
+    fig = vk.widgets.projection_explorer(X, labels, static=True)
+    assert fig.axes[0].get_xlabel() == "PCA 1" and fig.axes[0].get_legend() is not None
+    with pytest.raises(ValueError, match="`method` must be one of"):
+        vk.widgets.projection_explorer(X, method="lda")
+    with pytest.raises(ValueError, match="`labels` must have one entry per row"):
+        vk.widgets.projection_explorer(X, ["a"])
+    with pytest.raises(ValueError, match="`perplexity`"):
+        vk.widgets.projection_explorer(X, perplexity=0)
+
+
+# ---- the real text model ------------------------------------------------------------------
+
+def test_similarity_explorer_with_the_real_text_model():
+    model = vk.load_model("text")
+    w = vk.widgets.similarity_explorer(model, ["A cat is sleeping on the sofa.",
+                                               "A kitten naps on the couch.",
+                                               "The tax return is due in April."])
+    close, far, _ = (r["cosine"] for r in w.rows)
+    assert close > far + 0.2
+    w.boxes[2].value = "A young cat dozes on a settee."
+    assert w.rows[1]["cosine"] > far + 0.2
