@@ -317,3 +317,14 @@ def test_every_plot_has_title_labels_and_alt():
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel(), fig
         assert len(vk.plot.alt_text(fig)) > 40
         fig.canvas.draw()  # renders without error
+
+
+@pytest.mark.parametrize("module", ["vectorkit.plot", "vectorkit.plot._figure",
+                                    "vectorkit.plot._charts", "vectorkit.plot._scatter",
+                                    "vectorkit.plot._gallery", "vectorkit.plot._sound"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -164,3 +164,10 @@ def test_umap_deterministic(clusters):
     assert vk.reduce(X[:5], "umap", n_components=3).shape == (5, 3)
     with pytest.raises(ValueError, match="at least 4 rows"):
         vk.reduce(X[:3], "umap")
+
+
+def test_docstring_examples():
+    import doctest
+
+    result = doctest.testmod(reduction, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -334,3 +334,15 @@ def test_similarity_explorer_with_the_real_text_model():
     assert close > far + 0.2
     w.boxes[2].value = "A young cat dozes on a settee."
     assert w.rows[1]["cosine"] > far + 0.2
+
+
+@pytest.mark.parametrize("module", ["vectorkit.widgets", "vectorkit.widgets._similarity",
+                                    "vectorkit.widgets._search", "vectorkit.widgets._projection",
+                                    "vectorkit.widgets._media"])
+def test_docstring_examples(module):
+    """The examples run the real text, image and audio models."""
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
