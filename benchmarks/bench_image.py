@@ -33,7 +33,7 @@ def best_seconds(fn, repeats: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="interleaved measurement rounds")
-    parser.add_argument("--matmul-size", type=int, default=2048)
+    parser.add_argument("--matmul-size", type=int, default=2048, help="largest matmul size")
     args = parser.parse_args()
 
     import skimage.data
@@ -54,33 +54,38 @@ def main() -> None:
     first_call_s = time.perf_counter() - t0
     model._run(batch32)
 
-    n = args.matmul_size
-    a = tf.random.normal((n, n))
-    b = tf.random.normal((n, n))
-    matmul = tf.function(lambda: tf.reduce_sum(tf.matmul(a, b)))
-    matmul()
+    sizes = sorted({512, 1024, args.matmul_size})
+    mats = {n: (tf.random.normal((n, n)), tf.random.normal((n, n))) for n in sizes}
+    matmul = tf.function(lambda a, b: tf.reduce_sum(tf.matmul(a, b)))
+    for a, b in mats.values():
+        matmul(a, b)
+
+    def matmul_gflops() -> float:
+        """Best float32 GFLOP/s over the matrix sizes (the practical compute ceiling)."""
+        return max(2 * n**3 / best_seconds(lambda m=m: matmul(*m).numpy(), 3) / 1e9
+                   for n, m in mats.items())
 
     res: dict[str, float] = {}
     for _ in range(args.rounds):
-        res["matmul"] = min(res.get("matmul", 1e9), best_seconds(lambda: matmul().numpy(), 3))
+        res["matmul"] = max(res.get("matmul", 0.0), matmul_gflops())
         res["b1"] = min(res.get("b1", 1e9), best_seconds(lambda: model._run(batch32[:1]), 10))
         res["b32"] = min(res.get("b32", 1e9), best_seconds(lambda: model._run(batch32), 2))
         res["e2e"] = min(res.get("e2e", 1e9), best_seconds(
             lambda: model.embed(photos, batch_size=32, cache=False), 1))
 
-    matmul_gflops = 2 * n**3 / res["matmul"] / 1e9
+    peak = res["matmul"]
     flops = flops_per_image()
     ms1, ms32, ms_e2e = res["b1"] * 1e3, res["b32"] / 32 * 1e3, res["e2e"] / 32 * 1e3
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
           f"(other processes share the cores when this is above ~0.5 per core)")
     print(f"TensorFlow {tf.__version__}; model load {load_s:.1f} s, first call (trace) "
           f"{first_call_s:.2f} s")
-    print(f"float32 matmul {n}x{n}: {matmul_gflops:.1f} GFLOP/s (baseline)")
+    print(f"float32 matmul (best of {sizes} square): {peak:.1f} GFLOP/s (baseline)")
     print(f"network: {flops / 1e9:.3f} GFLOP per image")
     for label, ms in (("batch 1 ", ms1), ("batch 32", ms32)):
         gflops = flops / (ms / 1e3) / 1e9
         print(f"{label}: {ms:6.2f} ms/image  {1e3 / ms:6.1f} images/s  {gflops:5.1f} GFLOP/s "
-              f"= {gflops / matmul_gflops:.2f} x matmul")
+              f"= {gflops / peak:.2f} x matmul")
     print(f"end to end (PIL resize+crop of 32 photos + batch-32 network): {ms_e2e:.2f} ms/image "
           f"{1e3 / ms_e2e:.1f} images/s")
     verdict = "meets" if 1e3 / ms32 >= TARGET_IMAGES_PER_S else "misses"

@@ -215,6 +215,16 @@ def test_embed_shapes_batches_and_similarity(model):
     assert model.embed([], cache=False).shape == (0, 1280)
 
 
+def test_chunked_batches_equal_one_by_one(model):
+    # 10 images: 8 go through the chunked graph, 2 through the plain one
+    views = vk.datasets.image_views([skimage.data.astronaut()], n_views=10, seed=3).images
+    together = model.embed(views, batch_size=32, cache=False)
+    alone = np.stack([model.embed(v, cache=False) for v in views])
+    np.testing.assert_allclose(together, alone, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(model.logits(views), np.stack([model.logits(v) for v in views]),
+                               rtol=1e-4, atol=1e-4)
+
+
 def test_embed_uses_the_disk_cache(model):
     img = skimage.data.coffee()
     first = model.embed(img)

@@ -24,6 +24,9 @@ STAGES = [(1, 3, 1, 1, 16), (6, 3, 2, 2, 24), (6, 5, 2, 2, 40), (6, 3, 2, 3, 80)
           (6, 5, 1, 3, 112), (6, 5, 2, 4, 192), (6, 3, 1, 1, 320)]
 BN_EPS = 1e-3
 IMAGE_SIZE = 224
+# Batches run as chunks of CHUNK images, CHUNK_PARALLEL chunks at once: on a 2-core CPU this
+# is ~1.5x faster than one big batch (small ops keep both cores busy; activations stay smaller).
+CHUNK, CHUNK_PARALLEL = 8, 4
 
 
 def weights_path() -> str:
@@ -117,7 +120,14 @@ def build_network(weights: dict):
 
         @staticmethod
         def _conv(x, kb, stride, relu):
-            y = tf.nn.bias_add(tf.nn.conv2d(x, kb[0], stride, "SAME"), kb[1])
+            kernel, bias = kb
+            if kernel.shape[0] == 1 and stride == 1:  # 1x1 conv: one matmul over all pixels
+                c_in, c_out = kernel.shape[2], kernel.shape[3]
+                shape = tf.concat([tf.shape(x)[:3], [c_out]], axis=0)
+                y = tf.matmul(tf.reshape(x, [-1, c_in]), tf.reshape(kernel, [c_in, c_out]))
+                y = tf.reshape(tf.nn.bias_add(y, bias), shape)
+            else:
+                y = tf.nn.bias_add(tf.nn.conv2d(x, kernel, stride, "SAME"), bias)
             return tf.nn.relu6(y) if relu else y
 
     return EfficientNetLite0()
@@ -141,15 +151,30 @@ class EfficientNetLite0Model(ImageModel):
         self.labels = imagenet_labels()
         self.network = build_network(load_state_dict(path))
         signature = [tf.TensorSpec([None, IMAGE_SIZE, IMAGE_SIZE, 3], tf.uint8, name="images")]
+        chunk = CHUNK
 
         def run(images):
             return self.network.forward(tf.cast(images, tf.float32) / 255.0)
 
+        def run_chunks(images):  # (k * chunk) images as k chunks, CHUNK_PARALLEL at a time
+            shape = [-1, chunk, IMAGE_SIZE, IMAGE_SIZE, 3]
+            feats, logits = tf.map_fn(run, tf.reshape(images, shape),
+                                      fn_output_signature=(tf.float32, tf.float32),
+                                      parallel_iterations=CHUNK_PARALLEL)
+            return tf.reshape(feats, [-1, self.dim]), tf.reshape(logits, [-1, 1000])
+
         self._fn = tf.function(run, input_signature=signature, jit_compile=jit_compile)
+        self._chunked = tf.function(run_chunks, input_signature=signature)
 
     def _run(self, batch):
-        feats, logits = self._fn(batch)
-        return feats.numpy(), logits.numpy()
+        n_chunked = len(batch) - len(batch) % CHUNK
+        parts = []
+        if n_chunked:
+            parts.append(self._chunked(batch[:n_chunked]))
+        if n_chunked < len(batch):
+            parts.append(self._fn(batch[n_chunked:]))
+        return (np.concatenate([p[0].numpy() for p in parts]),
+                np.concatenate([p[1].numpy() for p in parts]))
 
 
 def load(spec=None, jit_compile: bool = False):
