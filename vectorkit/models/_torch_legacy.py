@@ -178,12 +178,16 @@ def load_state_dict(path) -> dict[str, np.ndarray]:
         _flatten(state, "", tensors)
         dtypes = {t.storage.key: t.storage.dtype for t in tensors.values()}
         storages: dict[str, np.ndarray] = {}
+        file_size = os.fstat(f.fileno()).st_size
         for key in keys:
             raw = f.read(8)
             if len(raw) != 8:
                 raise ValueError(f"`path` {path!r} is truncated (storage {key})")
             (count,) = struct.unpack("<q", raw)
             dtype = dtypes.get(key, np.dtype("u1"))
+            if count < 0 or count * dtype.itemsize > file_size - f.tell():
+                raise ValueError(f"`path` {path!r} is truncated or damaged (storage {key} "
+                                 f"claims {count} elements)")
             data = f.read(count * dtype.itemsize)
             if len(data) != count * dtype.itemsize:
                 raise ValueError(f"`path` {path!r} is truncated (storage {key})")
