@@ -125,9 +125,9 @@ def build_network(weights: dict):
                 c_in, c_out = kernel.shape[2], kernel.shape[3]
                 shape = tf.concat([tf.shape(x)[:3], [c_out]], axis=0)
                 y = tf.matmul(tf.reshape(x, [-1, c_in]), tf.reshape(kernel, [c_in, c_out]))
-                y = tf.reshape(tf.nn.bias_add(y, bias), shape)
-            else:
-                y = tf.nn.bias_add(tf.nn.conv2d(x, kernel, stride, "SAME"), bias)
+                y = tf.nn.bias_add(y, bias)
+                return tf.reshape(tf.nn.relu6(y) if relu else y, shape)  # relu6 fuses into matmul
+            y = tf.nn.bias_add(tf.nn.conv2d(x, kernel, stride, "SAME"), bias)
             return tf.nn.relu6(y) if relu else y
 
     return EfficientNetLite0()
