@@ -103,7 +103,19 @@ def _stop_server(proc: subprocess.Popen, base: str, token: str):
 
 
 @pytest.fixture
-def jupyterlab(tmp_path):
+def chromium():
+    """The Chromium executable; skips (printing why) when there is none."""
+    path = _chromium()
+    if path is None:
+        reason = ("Chromium is not installed (apt-get install chromium chromium-driver): "
+                  "the real-browser widget test cannot run")
+        print(reason)
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture
+def jupyterlab(tmp_path, chromium):
     """A JupyterLab server on a free loopback port; yields (base_url, token, notebook path)."""
     work = tmp_path / "work"
     work.mkdir()
@@ -150,13 +162,7 @@ def _cosine(page) -> str:
     return page.locator(".vk-similarity-explorer .vk-cosine").first.inner_text().strip()
 
 
-def test_similarity_explorer_in_a_real_browser(jupyterlab, tmp_path):
-    chromium = _chromium()
-    if chromium is None:
-        reason = ("Chromium is not installed (apt-get install chromium chromium-driver): "
-                  "the real-browser widget test cannot run")
-        print(reason)
-        pytest.skip(reason)
+def test_similarity_explorer_in_a_real_browser(chromium, jupyterlab, tmp_path):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
