@@ -211,7 +211,7 @@ class Musicnn(AudioModel):
     version = "mtt-0.1.0"
     window_seconds = PATCH_FRAMES * HOP / _audio.TARGET_RATE
     #: patches per forward pass
-    patch_batch = 16
+    patch_batch = 8
 
     def __init__(self, spec=None, checkpoint_dir=None):
         from musicnn import configuration
