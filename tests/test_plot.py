@@ -328,3 +328,25 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_alt_text_in_an_executed_notebook_and_its_html_export():
+    """In a real kernel: one image per figure (no double display) with the alt in its metadata."""
+    import nbclient
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport vectorkit as vk\n"
+                                  "vk.plot.top_classes([('cat', 0.8), ('dog', 0.2)])"),
+        nbformat.v4.new_code_cell("fig = vk.plot.top_classes([('owl', 0.5)])  # not returned"),
+    ]
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    for cell, label in zip(nb.cells, ["cat 0.80; dog 0.20", "owl 0.50"], strict=True):
+        images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert len(images) == 1, cell.outputs
+        assert label in images[0]["metadata"]["image/png"]["alt"]
+        assert label in images[0]["data"]["text/plain"]
+    html, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    assert 'alt="Horizontal bar chart of the top 2 classes' in html

@@ -154,7 +154,7 @@ def test_umap_missing_names_install_command(clusters, monkeypatch):
 
 @pytest.mark.skipif(not reduction.umap_available(), reason="umap-learn is not installed "
                     '(pip install "vectorkit[umap]")')
-def test_umap_deterministic(clusters):
+def test_umap_deterministic(clusters, capsys):
     X, labels = clusters
     a = vk.reduce(X, "umap", random_state=0)
     b = vk.reduce(X, "umap", random_state=0)
@@ -164,6 +164,11 @@ def test_umap_deterministic(clusters):
     assert vk.reduce(X[:5], "umap", n_components=3).shape == (5, 3)
     with pytest.raises(ValueError, match="at least 4 rows"):
         vk.reduce(X[:3], "umap")
+    capsys.readouterr()
+    vk.reduce(X, "umap", progress=True, n_epochs=20)
+    captured = capsys.readouterr()
+    assert "UMAP on 30 points" in captured.out
+    assert "epochs" in (captured.out + captured.err).lower()  # umap-learn's own progress
 
 
 def test_docstring_examples():

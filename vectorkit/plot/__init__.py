@@ -3,8 +3,9 @@ a short alt text describing what it shows.
 
 Each function returns the new ``Figure`` (or the ``Axes`` you passed as ``ax=``), and
 ``vk.plot.alt_text(fig)`` returns the description a screen-reader user needs. Figures made
-here show that text as their plain-text form in Jupyter and pass it as the ``alt`` of the
-image output (nbconvert puts it in the HTML); ``vk.plot.savefig`` writes it into the file.
+here show that text as their plain-text form in Jupyter and put it in the image output's
+metadata as ``alt`` (nbconvert's classic HTML template writes it as the ``<img alt>``);
+``vk.plot.savefig`` writes it into the file.
 
 Example:
     >>> import numpy as np, vectorkit as vk

@@ -6,8 +6,9 @@ How the alt text travels (one design for all of ``vk.plot``):
   Axes it drew into as ``ax.vk_alt_text``); :func:`alt_text` reads it back;
 - figures made by ``vk.plot`` are :class:`AltFigure` objects: shown in Jupyter their
   ``text/plain`` form is the alt text (instead of ``<Figure size ...>``) and the
-  ``image/png`` / ``image/svg+xml`` output metadata carries ``{"alt": ...}``, which nbconvert
-  writes as the ``<img alt="...">`` attribute of exported HTML;
+  ``image/png`` / ``image/svg+xml`` output metadata carries ``{"alt": ...}`` (the place
+  jupyter/enhancement-proposals#120 proposes); nbconvert's classic HTML template
+  (``jupyter nbconvert --to html --template classic``) writes it as ``<img alt="...">``;
 - :func:`savefig` writes the alt text into the file (PNG/SVG ``Description``, PDF ``Subject``).
 """
 
