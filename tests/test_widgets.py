@@ -173,6 +173,7 @@ def test_search_engine_with_indexes():
     (([1, 2],), {}, "non-empty list of strings"),
     ((DOCS,), {"documents": DOCS}, "only for an index"),
     ((DOCS,), {"keyword_index": "bm25"}, "keyword_index"),
+    ((vk.Index(np.eye(3)),), {}, "needs `model` to embed the query"),
 ])
 def test_search_engine_bad_inputs(args, kwargs, match):
     with pytest.raises(ValueError, match=match):

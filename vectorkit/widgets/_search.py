@@ -54,6 +54,11 @@ class SearchEngine:
             if model is not None:
                 self._searchers["semantic"] = self._vector_searcher(index, model)
             else:
+                from vectorkit.index import Index
+
+                if isinstance(index, Index):
+                    raise ValueError("a vector index (vk.Index) needs `model` to embed the "
+                                     "query: search_box(index, model, documents=...)")
                 self._searchers["keyword"] = index.search
             self.documents = documents
         elif isinstance(index_or_documents, list | tuple) and index_or_documents and all(
