@@ -195,7 +195,9 @@ def test_similarity_explorer_in_a_real_browser(chromium, jupyterlab, tmp_path):
                 "old => { const e = document.querySelector('.vk-similarity-explorer .vk-cosine');"
                 " return e !== null && e.textContent.trim() !== old; }",
                 arg=before, timeout=60_000)
-            # the last keystroke's score arrives last: wait until the text stops changing
+            # the last keystroke's score arrives last: wait for the kernel to finish the
+            # updates, then until the text stops changing
+            _wait_for_idle_kernel(base, token)
             after, deadline = _cosine(page), time.monotonic() + 30
             while time.monotonic() < deadline:
                 page.wait_for_timeout(1000)
