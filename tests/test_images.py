@@ -152,6 +152,16 @@ def test_as_images_single_list_and_batch():
         as_images({"a": 1})
 
 
+def test_many_images_convert_in_order_and_name_the_bad_one():
+    batch = [np.full((6, 6), i, np.uint8) for i in range(12)]
+    single, out = as_images(batch, transform=lambda im: im[:2, :2])
+    assert not single and [int(o[0, 0, 0]) for o in out] == list(range(12))
+    assert all(o.shape == (2, 2, 3) for o in out)
+    batch[7] = np.full((6, 6), 2.0)
+    with pytest.raises(ValueError, match=r"`images\[7\]`"):
+        as_images(batch)
+
+
 def test_resize_and_crop_keeps_the_centre():
     img = np.zeros((300, 600, 3), np.uint8)
     img[100:200, 250:350] = 255  # a white square in the middle

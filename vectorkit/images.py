@@ -187,23 +187,33 @@ def to_rgb_uint8(image, name: str = "image", max_side: int | None = MAX_SIDE) ->
     raise TypeError(f"`{name}` must be {_EXPECTED}; got {what}")
 
 
-def as_images(items, name: str = "images") -> tuple[bool, list[np.ndarray]]:
+def as_images(items, name: str = "images", transform=None) -> tuple[bool, list[np.ndarray]]:
     """Return ``(is_single, [RGB uint8 arrays])`` for one image or a list/batch of images.
 
     A path, a PIL image or a 2-D/3-D array is one image; a list, a tuple or a 4-D array
-    ``(N, H, W, C)`` is several.
+    ``(N, H, W, C)`` is several. ``transform`` (e.g. :func:`resize_and_crop`) is applied to
+    each converted image; many images are converted on a few threads (PIL releases the GIL).
     """
     Image, _ = _pil()
-    if isinstance(items, str | bytes | os.PathLike | Image.Image):
-        return True, [to_rgb_uint8(items, name)]
-    if isinstance(items, np.ndarray):
-        if items.ndim == 4:
-            return False, [to_rgb_uint8(x, f"{name}[{i}]") for i, x in enumerate(items)]
-        return True, [to_rgb_uint8(items, name)]
-    if isinstance(items, list | tuple):
-        return False, [to_rgb_uint8(x, f"{name}[{i}]") for i, x in enumerate(items)]
-    what = "None" if items is None else type(items).__name__
-    raise TypeError(f"`{name}` must be one image ({_EXPECTED}) or a list of them; got {what}")
+    if isinstance(items, str | bytes | os.PathLike | Image.Image) or (
+            isinstance(items, np.ndarray) and items.ndim != 4):
+        single, named = True, [(items, name)]
+    elif isinstance(items, np.ndarray | list | tuple):
+        single, named = False, [(x, f"{name}[{i}]") for i, x in enumerate(items)]
+    else:
+        what = "None" if items is None else type(items).__name__
+        raise TypeError(f"`{name}` must be one image ({_EXPECTED}) or a list of them; got {what}")
+
+    def convert(pair):
+        img = to_rgb_uint8(*pair)
+        return transform(img) if transform is not None else img
+
+    if len(named) < 8:
+        return single, [convert(p) for p in named]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return single, list(pool.map(convert, named))
 
 
 def resize_and_crop(image: np.ndarray, size: int = 224, shorter_side: int | None = 256

@@ -56,9 +56,8 @@ class ImageModel(EmbeddingModel):
             raise TypeError(f"image models take no options, got {sorted(kwargs)}")
         from vectorkit import images
 
-        single, imgs = images.as_images(items)
         size, side = self.image_size, self.shorter_side
-        return single, [images.resize_and_crop(im, size, side) for im in imgs]
+        return images.as_images(items, transform=lambda im: images.resize_and_crop(im, size, side))
 
     def preprocess(self, image, **kwargs) -> np.ndarray:
         """What the network sees: float32 ``(224, 224, 3)`` RGB in [0, 1] (a list -> a stack).
