@@ -339,7 +339,8 @@ def test_similarity_explorer_with_the_real_text_model():
 
 @pytest.mark.parametrize("module", ["vectorkit.widgets", "vectorkit.widgets._similarity",
                                     "vectorkit.widgets._search", "vectorkit.widgets._projection",
-                                    "vectorkit.widgets._media"])
+                                    "vectorkit.widgets._image_search",
+                                    "vectorkit.widgets._audio_explorer"])
 def test_docstring_examples(module):
     """The examples run the real text, image and audio models."""
     import doctest

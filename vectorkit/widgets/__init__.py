@@ -20,7 +20,8 @@ Example:
     >>> w.boxes[0].value = "a dog"          # typing updates w.rows and the table
 """
 
-from vectorkit.widgets._media import ImageCollection, SoundCollection, audio_explorer, image_search
+from vectorkit.widgets._audio_explorer import SoundCollection, audio_explorer
+from vectorkit.widgets._image_search import ImageCollection, image_search
 from vectorkit.widgets._projection import Projection, projection_explorer
 from vectorkit.widgets._search import SearchEngine, results_html, search_box
 from vectorkit.widgets._similarity import compare_texts, similarity_explorer, similarity_table_html
