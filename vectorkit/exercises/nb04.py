@@ -3,7 +3,7 @@
     from vectorkit.exercises import ____, nb04 as ex
     ex.q1.check(answer); ex.q1.hint(); ex.q1.solution(); ex.progress()
 
-The value questions are clear-cut on the bundled model by design (a margin of more than 0.1
+The value questions are clear-cut on the bundled model by design (a margin of about 0.1
 in cosine similarity, checked by the tests), so they do not hinge on tiny numerical
 differences. The function questions take the embedding function as an argument: in the
 notebook the learner passes ``model.embed``; the checker passes small stand-in embedders
@@ -56,7 +56,7 @@ q1 = ValueQuestion(
                 "'coffee' (see [im.name for im in images])"),
     ],
     hints=[
-        "You already have `vectors` (one row per image) and `index` from section 5. "
+        "You already have `vectors` (one row per image) and `index` from section 6. "
         "index.search(vectors[i], k=2) returns the image itself first; the second hit is "
         "its nearest neighbour.",
         "i = names.index('grace_hopper'); hits = index.search(vectors[i], k=2); "
