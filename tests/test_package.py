@@ -120,3 +120,18 @@ def test_grade_subcommand_passes_options_through(capsys):
         cli.main(["grade", "--help"])
     assert info.value.code == 0
     assert "--timeout" in capsys.readouterr().out
+
+
+def test_setup_notebook_hides_tensorflow_startup_noise():
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import vectorkit as vk\nvk.setup_notebook()"),
+        nbformat.v4.new_code_cell("import tensorflow as tf\nprint(int(tf.reduce_sum(tf.ones(3))))"),
+    ]
+    NotebookClient(nb, kernel_name="python3", timeout=300).execute()
+    texts = [o.get("text", "") for c in nb.cells for o in c.outputs]
+    assert "3\n" in texts
+    assert not any("oneDNN" in t or "cuInit" in t or "absl" in t for t in texts), texts
