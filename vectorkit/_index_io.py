@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from vectorkit._atomic import atomic_open
 
 FORMAT = "vectorkit-index"
 VERSION = 1
@@ -37,19 +37,11 @@ def save_index(index, path) -> None:
         "count": len(index), "dtype": "<f4", "normalized": index.metric == "cosine",
         "ids": index._ids.to_json(), "vectors_sha256": _sha256(vectors),
     }
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-                zf.writestr(_META, json.dumps(meta, ensure_ascii=False))
-                with zf.open(_VECTORS, "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, vectors, allow_pickle=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path, "wb", fsync=True) as fh:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+            zf.writestr(_META, json.dumps(meta, ensure_ascii=False))
+            with zf.open(_VECTORS, "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, vectors, allow_pickle=False)
 
 
 def _bad(path, what: str) -> ValueError:

@@ -8,12 +8,12 @@ only when there are two or more columns, as the projector expects).
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from vectorkit._atomic import write_text_atomic
 from vectorkit._validation import as_vectors
 
 __all__ = ["export_projector", "escape_cell", "EMPTY_LABEL"]
@@ -75,18 +75,6 @@ def _metadata_table(metadata, n: int) -> tuple[list[str] | None, list[list]]:
     return header, rows
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def export_projector(X, metadata=None, folder="projector") -> Path:
     """Write ``vectors.tsv`` and ``metadata.tsv`` for projector.tensorflow.org.
 
@@ -118,10 +106,10 @@ def export_projector(X, metadata=None, folder="projector") -> Path:
     out.mkdir(parents=True, exist_ok=True)
     # repr-precision of float32 (9 significant digits) keeps values round-trippable
     lines = ["\t".join(f"{v:.9g}" for v in row) for row in arr.tolist()]
-    _write_atomic(out / "vectors.tsv", "\n".join(lines) + "\n")
+    write_text_atomic(out / "vectors.tsv", "\n".join(lines) + "\n")
     if table is not None:
         header, rows = table
         lines = [] if header is None else ["\t".join(escape_cell(h) for h in header)]
         lines += ["\t".join(escape_cell(v) for v in row) or EMPTY_LABEL for row in rows]
-        _write_atomic(out / "metadata.tsv", "\n".join(lines) + "\n")
+        write_text_atomic(out / "metadata.tsv", "\n".join(lines) + "\n")
     return out

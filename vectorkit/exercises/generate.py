@@ -24,13 +24,13 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
+
+from vectorkit._atomic import write_text_atomic
 
 CODE_STUB = "# Write your code here"
 MARKDOWN_STUB = "*Write your answer here.*"
@@ -150,17 +150,6 @@ def has_outputs(nb) -> bool:
                for c in nb.cells)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def generate(src_dir, out_dir, check: bool = False) -> list[str]:
     """Write (or with ``check=True`` only compare) the student notebooks; return problems."""
     src_dir, out_dir = Path(src_dir), Path(out_dir)
@@ -184,7 +173,7 @@ def generate(src_dir, out_dir, check: bool = False) -> list[str]:
                                 "run `make notebooks`")
         elif current != text:
             out_dir.mkdir(parents=True, exist_ok=True)
-            _write_atomic(dest, text)
+            write_text_atomic(dest, text)
             print(f"wrote {dest}")
     names = {s.name for s in sources}
     for student in sorted(out_dir.glob("*.ipynb")) if out_dir.is_dir() else []:

@@ -19,12 +19,11 @@ import argparse
 import csv
 import importlib
 import importlib.util
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
+from vectorkit._atomic import atomic_open
 from vectorkit.exercises._registry import MIMETYPE
 from vectorkit.exercises._report import (
     Report,
@@ -131,8 +130,7 @@ def grade_notebook(path, timeout: float = 120, kernel: str = "python3",
 
 
 def _write_csv(reports: list[Report], target: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=Path(target).resolve().parent, suffix=".tmp")
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+    with atomic_open(Path(target).resolve(), "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["notebook", "question", "status", "help", "message"])
         for rep in reports:
@@ -140,7 +138,6 @@ def _write_csv(reports: list[Report], target: str) -> None:
                 writer.writerow([rep.notebook, row.question, row.status, row.help, row.message])
             done, total = rep.score
             writer.writerow([rep.notebook, "score", f"{done}/{total}", "", "; ".join(rep.errors)])
-    os.replace(tmp, target)
 
 
 def main(argv: list[str] | None = None) -> int:
