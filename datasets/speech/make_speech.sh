@@ -4,6 +4,8 @@
 #   apt-get install -y espeak-ng sox      # Debian/Ubuntu
 #   sh datasets/speech/make_speech.sh
 #
+# Voice variants (+m3, +f2 ...) are applied to the base languages "en", "de" and "en-us":
+# espeak-ng 1.51 ignores them on "en-gb", which would give two identical "male" clips.
 # Each clip: espeak-ng speaks one sentence with one voice (22.05 kHz), sox converts it to
 # 16 kHz mono 16-bit PCM and trims the silence espeak leaves at both ends. metadata.csv lists
 # file, language, voice and text. The same sentences appear in English and German, each in a
@@ -28,8 +30,8 @@ say() {  # say FILE LANGUAGE VOICE TEXT
 
 say en_male_morning.wav   en en-us+m3 "Good morning, how are you today?"
 say en_female_morning.wav en en-us+f3 "Good morning, how are you today?"
-say en_male_fox.wav       en en-gb+m3 "The quick brown fox jumps over the lazy dog."
-say en_female_fox.wav     en en-gb+f2 "The quick brown fox jumps over the lazy dog."
+say en_male_fox.wav       en en+m3    "The quick brown fox jumps over the lazy dog."
+say en_female_fox.wav     en en+f2    "The quick brown fox jumps over the lazy dog."
 say en_female_numbers.wav en en-us+f3 "One, two, three, four, five."
 say de_male_morning.wav   de de+m3    "Guten Morgen, wie geht es dir heute?"
 say de_female_morning.wav de de+f3    "Guten Morgen, wie geht es dir heute?"
