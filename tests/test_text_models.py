@@ -116,3 +116,8 @@ def test_list_models_lists_all_six():
     assert not by["use"].available and "vectorkit models download use" in by["use"].fix
     for r in rows:
         assert r.available or r.reason and r.fix
+
+
+def test_bundled_models_load_once_per_process():
+    a, b = vk.load_model("text"), vk.load_model("use-multilingual")
+    assert a is b

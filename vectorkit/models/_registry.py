@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import threading
 from dataclasses import dataclass, field
 
 from vectorkit.models import _hub
@@ -150,8 +151,15 @@ def list_models() -> list[ModelStatus]:
     return [status(s) for s in SPECS.values()]
 
 
+_loaded: dict[str, object] = {}
+_load_lock = threading.Lock()
+
+
 def load_model(name: str, **kwargs):
     """Load a model by name, modality alias, TF Hub handle/URL or local SavedModel directory.
+
+    A bundled model is loaded once per Python process: asking again (say, in a notebook and in
+    its exercise checks) returns the same object. Options such as ``handle=`` always load anew.
 
     Args:
         name: one of ``"text"``, ``"image"``, ``"audio"`` (the bundled models), a model name
@@ -182,7 +190,13 @@ def load_model(name: str, **kwargs):
         if spec.source == "tfhub" and not _module_exists("tensorflow_hub"):
             raise ModuleNotFoundError(f"model {spec.name!r} needs tensorflow-hub. Fix: "
                                       f"{spec.requires[0][1]}")
-        return getattr(importlib.import_module(module), func)(spec=spec, **kwargs)
+        loader = getattr(importlib.import_module(module), func)
+        if spec.source != "bundled" or kwargs:
+            return loader(spec=spec, **kwargs)
+        with _load_lock:
+            if spec.name not in _loaded:
+                _loaded[spec.name] = loader(spec=spec)
+            return _loaded[spec.name]
     if _hub.is_url(name) or "/" in name or "\\" in name or name.startswith("."):
         from vectorkit.models._savedmodel import load_saved_model
 
