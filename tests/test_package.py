@@ -135,3 +135,18 @@ def test_setup_notebook_hides_tensorflow_startup_noise():
     texts = [o.get("text", "") for c in nb.cells for o in c.outputs]
     assert "3\n" in texts
     assert not any("oneDNN" in t or "cuInit" in t or "absl" in t for t in texts), texts
+
+
+def test_doctor_reports_a_bundled_model_that_fails_to_run(monkeypatch, capsys):
+    from vectorkit import cli
+
+    def broken(name):
+        if name == "musicnn":
+            raise RuntimeError("checkpoint variable 'dense/kernel' is missing")
+        return "loaded and ran in 0.0 s"
+
+    monkeypatch.setattr(cli, "_probe", broken)
+    assert cli.doctor() == 1
+    out = capsys.readouterr().out
+    assert "no  musicnn" in out and "dense/kernel" in out
+    assert out.strip().splitlines()[-1].startswith("verdict: NOT READY")

@@ -34,7 +34,29 @@ def _widget_extension() -> tuple[bool, str]:
     return False, "missing: python -m pip install 'jupyterlab_widgets>=3' (comes with ipywidgets 8)"
 
 
-def doctor(check_hub: bool = False, out=None) -> int:
+def _probe(name: str):
+    """Load a bundled model and run it once on a tiny input; return a one-line summary."""
+    import time
+
+    import numpy as np
+
+    from vectorkit.models._registry import load_model
+
+    t = time.perf_counter()
+    model = load_model(name)
+    if model.modality == "text":
+        vec = model.embed("a cup of tea", cache=False)
+    elif model.modality == "image":
+        vec = model.embed(np.full((32, 32, 3), 128, dtype=np.uint8), cache=False)
+    else:
+        tone = np.sin(2 * np.pi * 440 * np.arange(16000 * 3) / 16000).astype(np.float32)
+        vec = model.embed(0.5 * tone, sample_rate=16000, cache=False)
+    if vec.shape != (model.dim,) or not np.isfinite(vec).all():
+        raise RuntimeError(f"returned shape {vec.shape} (expected ({model.dim},)) or non-finite values")
+    return f"loaded and ran in {time.perf_counter() - t:.1f} s"
+
+
+def doctor(check_hub: bool = False, out=None, run_models: bool = True) -> int:
     """Print what the course needs and whether it works here; return the exit code."""
     out = out or sys.stdout
     problems: list[str] = []
@@ -54,9 +76,13 @@ def doctor(check_hub: bool = False, out=None) -> int:
         if v is None and dist != "vectorkit":
             problems.append(f"{dist} is not installed (python -m pip install {dist})")
     try:
-        import tensorflow as tf
+        from vectorkit._notebook import _silenced_fd2
 
-        say(f"  TensorFlow imports fine ({len(tf.config.list_physical_devices('CPU'))} CPU device)")
+        with _silenced_fd2():  # TF's C++ start-up notices are not problems; errors still raise
+            import tensorflow as tf
+
+            n_cpu = len(tf.config.list_physical_devices("CPU"))
+        say(f"  TensorFlow imports fine ({n_cpu} CPU device)")
     except Exception as exc:  # a broken TF install is exactly what doctor must report
         problems.append(f"TensorFlow does not import: {type(exc).__name__}: {exc}")
     try:
@@ -78,6 +104,17 @@ def doctor(check_hub: bool = False, out=None) -> int:
             say(f"       fix: {st.fix}")
             if st.source == "bundled":
                 problems.append(f"bundled model {st.name!r} unavailable: {st.reason}")
+    if run_models:
+        say("== bundled models, loaded and run once")
+        for st in list_models():
+            if st.source != "bundled" or not st.available:
+                continue
+            try:
+                say(f"  ok  {st.name:<20} {_probe(st.name)}")
+            except Exception as exc:  # report every broken model, not just the first
+                say(f"  no  {st.name:<20} {type(exc).__name__}: {exc}")
+                problems.append(f"bundled model {st.name!r} is installed but fails to run: "
+                                f"{type(exc).__name__}: {exc}")
     say("== caches")
     from vectorkit._paths import embedding_cache_dir
 
@@ -152,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     p_doc = sub.add_parser("doctor", help="check this machine can run the course")
     p_doc.add_argument("--check-hub", action="store_true",
                        help="also try to reach tfhub.dev (needs the internet)")
+    p_doc.add_argument("--quick", action="store_true",
+                       help="only check that packages are installed; do not run the models")
     p_models = sub.add_parser("models", help="list, pre-download or clear TF Hub models")
     p_models.add_argument("action", choices=["list", "download", "clear"])
     p_models.add_argument("names", nargs="*", help="model names (use, mobilenet-v2, yamnet) or URLs")
@@ -160,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     p_grade.add_argument("rest", nargs=argparse.REMAINDER)  # handled above; listed for --help
     args = parser.parse_args(argv)
     if args.command == "doctor":
-        return doctor(check_hub=args.check_hub)
+        return doctor(check_hub=args.check_hub, run_models=not args.quick)
     if args.command == "models":
         if args.action != "list" and not args.names:
             parser.error(f"`vectorkit models {args.action}` needs at least one model NAME")
