@@ -44,10 +44,19 @@ def test_matrix_matches_scipy():
 
 def test_blockwise_equals_one_shot(monkeypatch):
     a, b = RNG.normal(size=(37, 8)), RNG.normal(size=(29, 8))
-    full = vk.cosine_similarity(a, b)
+    full = [f(a, b) for f in (vk.cosine_similarity, vk.euclidean_distance, vk.dot_product)]
+    calls = []
+    real = similarity._blockwise
     monkeypatch.setattr(similarity, "_BLOCK_ELEMENTS", 29 * 3)  # 3 rows per block
-    np.testing.assert_allclose(vk.cosine_similarity(a, b), full, atol=1e-6)
-    np.testing.assert_allclose(vk.euclidean_distance(a, b), vk.euclidean_distance(a, b), atol=0)
+
+    def counting(a2, b2, kernel, dtype, max_bytes):
+        return real(a2, b2, lambda x, y: calls.append(len(x)) or kernel(x, y), dtype, max_bytes)
+
+    monkeypatch.setattr(similarity, "_blockwise", counting)
+    blocked = [f(a, b) for f in (vk.cosine_similarity, vk.euclidean_distance, vk.dot_product)]
+    assert calls == ([3] * 12 + [1]) * 3  # 37 rows in blocks of 3, for each metric
+    for one, many in zip(full, blocked, strict=True):
+        np.testing.assert_allclose(many, one, atol=1e-5)
 
 
 def test_identical_vectors_euclidean_is_exactly_small():
@@ -82,7 +91,9 @@ def test_normalising_ties_the_three_metrics():
         ([1, 2, 3], [1, 2], r"dimension mismatch: `a` has vectors of length 3 but `b` .* 2"),
         ([], [1, 2], r"`a` is empty"),
         (np.ones((2, 2, 2)), [1, 2], r"`a` must be a vector or a 2-D array .* shape \(2, 2, 2\)"),
-        (["x", "y"], [1, 2], r"`a` must be a vector or a 2-D array of numbers"),
+        (["x", "y"], [1, 2], r"`a` must be a vector of numbers, got text .*model.embed"),
+        ("a cat", [1, 2], r"`a` must be a vector of numbers, got text 'a cat'"),
+        ([[1, 2], [3]], [1, 2], r"`a` must be a vector or a 2-D array of numbers"),
         (3.0, [1, 2], r"`a` must be a vector or a 2-D array, got a scalar"),
     ],
 )

@@ -105,6 +105,8 @@ def test_unknown_names(monkeypatch):
         vk.load_model("bert")
     with pytest.raises(ValueError, match="got None"):
         vk.load_model(None)
+    with pytest.raises(ValueError, match=r"got 'txt' \(did you mean 'text'\?\)"):
+        vk.load_model("txt")
 
 
 def test_list_models_lists_all_six():

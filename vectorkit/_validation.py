@@ -20,6 +20,11 @@ def as_vectors(x, name: str, dtype=np.float32, allow_1d: bool = True) -> np.ndar
 
     Errors name the argument (``name``), the offending row and what was wrong.
     """
+    if isinstance(x, str) or (isinstance(x, list | tuple) and x and isinstance(x[0], str)):
+        raise ValueError(
+            f"`{name}` must be a vector of numbers, got text {x!r:.60}; turn text into "
+            "vectors first, e.g. model = vk.load_model('text'); model.embed(...)"
+        )
     try:
         arr = np.asarray(x, dtype=dtype)
     except (TypeError, ValueError) as exc:

@@ -68,10 +68,13 @@ def normalize(x, dtype="float32"):
         [0.6000000238418579, 0.800000011920929]
     """
     arr = as_vectors(x, "x", check_dtype(dtype))
-    norms = check_nonzero_rows(arr, "x")
-    if arr.ndim == 1:
-        return arr / arr.dtype.type(norms[0])
-    return arr / norms[:, None].astype(arr.dtype)
+    return _unit_rows(arr, "x")
+
+
+def _unit_rows(arr: np.ndarray, name: str) -> np.ndarray:
+    """Divide each row of an already validated array by its length (zero rows refused)."""
+    norms = check_nonzero_rows(arr, name).astype(arr.dtype)
+    return arr / norms[0] if arr.ndim == 1 else arr / norms[:, None]
 
 
 def cosine_similarity(a, b, dtype="float32", max_bytes=None):
@@ -88,10 +91,8 @@ def cosine_similarity(a, b, dtype="float32", max_bytes=None):
         0.7071
     """
     a_arr, b_arr = _pair(a, b, dtype)
-    check_nonzero_rows(a_arr, "a")
-    check_nonzero_rows(b_arr, "b")
-    a2 = normalize(np.atleast_2d(a_arr), dtype)
-    b2 = normalize(np.atleast_2d(b_arr), dtype)
+    a2 = np.atleast_2d(_unit_rows(a_arr, "a"))
+    b2 = np.atleast_2d(_unit_rows(b_arr, "b"))
     out = _blockwise(a2, b2, lambda x, y: np.clip(x @ y.T, -1.0, 1.0), a2.dtype, max_bytes)
     return _shape_result(out, a_arr, b_arr)
 

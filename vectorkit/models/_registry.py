@@ -201,7 +201,11 @@ def load_model(name: str, **kwargs):
         from vectorkit.models._savedmodel import load_saved_model
 
         return load_saved_model(name, **kwargs)
+    import difflib
+
+    close = difflib.get_close_matches(name.lower(), [*SPECS, *ALIASES], n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise ValueError(
         f"`name` must be a model name {sorted(SPECS)}, a modality {sorted(ALIASES)}, "
-        f"a TF Hub URL or a SavedModel directory, got {name!r}"
+        f"a TF Hub URL or a SavedModel directory, got {name!r}{hint}"
     )
