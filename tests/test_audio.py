@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
+
 import numpy as np
 import pytest
 import soundfile as sf
@@ -80,6 +83,18 @@ def test_load_audio_errors_name_the_file(tmp_path):
     sf.write(nan, np.array([0.0, np.nan, 0.1] * 100, np.float32), SR, subtype="FLOAT")
     with pytest.raises(ValueError, match="NaN"):
         vk.load_audio(nan)
+    with pytest.raises(ValueError, match="`sample_rate` must be a positive"):
+        vk.load_audio(nan, sample_rate=0)
+
+
+def test_to_mono_and_log_mel_name_the_audio_argument_for_a_missing_file(tmp_path):
+    missing = tmp_path / "nope.wav"
+    with pytest.raises(FileNotFoundError, match="`audio` file .*nope.wav"):
+        audio.to_mono(missing)
+    with pytest.raises(FileNotFoundError, match="`clip` file .*nope.wav"):
+        audio.to_mono(str(missing), name="clip")
+    with pytest.raises(FileNotFoundError, match="`audio` file .*nope.wav"):
+        audio.log_mel(missing)
 
 
 # ---- arrays -------------------------------------------------------------------------------
@@ -108,6 +123,9 @@ def test_to_mono_resamples_keeping_pitch():
     (np.zeros(100), {"sample_rate": 0}, ValueError, "sample_rate"),
     (np.zeros(100), {"sample_rate": 22050.5}, ValueError, "sample_rate"),
     (np.zeros(100), {"sample_rate": True}, TypeError, "sample_rate"),
+    (np.zeros(100), {"sample_rate": float("inf")}, ValueError, "`sample_rate`.*inf"),
+    (np.zeros(100), {"sample_rate": float("nan")}, ValueError, "`sample_rate`.*nan"),
+    (np.zeros(100), {"sample_rate": "16000"}, TypeError, "`sample_rate`.*'16000'"),
     (np.zeros(100) + 1000.0, {"sample_rate": SR}, ValueError, "32768"),
     (np.zeros((2, 3, 100)), {"sample_rate": SR}, ValueError, "shape"),
     (np.zeros(100, complex), {"sample_rate": SR}, TypeError, "real-valued"),
@@ -220,3 +238,10 @@ def test_speech_clips_two_languages_several_voices():
         assert (info.samplerate, info.channels) == (SR, 1)
         assert 1.0 < s.duration < 5.0 and s.params["text"]
         assert s.group == "speech" and s.audio.dtype == np.float32
+
+
+@pytest.mark.parametrize("module", ["vectorkit.audio", "vectorkit._mel",
+                                    "vectorkit.datasets._sounds", "vectorkit.models._audio"])
+def test_docstring_examples(module):
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

@@ -124,6 +124,10 @@ def test_bad_types_and_paths(tmp_path):
         vk.load_image(text)
     with pytest.raises(IsADirectoryError):
         vk.load_image(tmp_path)
+    with pytest.raises(TypeError, match="`path` must be a file path.*got NoneType"):
+        vk.load_image(None)
+    with pytest.raises(TypeError, match="got ndarray.*to_rgb_uint8"):
+        vk.load_image(np.zeros((4, 4, 3), np.uint8))
     with pytest.raises(ValueError, match="download it"):
         vk.load_image("https://example.org/cat.jpg")
 

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
+from vectorkit._mel import TARGET_RATE, LogMelStream, mel_filterbank, mel_frequencies
+
 __all__ = ["TARGET_RATE", "load_audio", "to_mono", "resample", "stream_file", "log_mel",
            "mel_filterbank", "mel_frequencies", "LogMelStream"]
 
-#: The sample rate every vectorkit audio model works at.
-TARGET_RATE = 16000
 #: Frames read from a file per block when streaming (about 4 s at 16 kHz).
 BLOCK_FRAMES = 65536
 _MAX_CHANNELS = 16
@@ -44,7 +44,8 @@ def _check_rate(sample_rate, name: str = "sample_rate") -> int:
     if isinstance(sample_rate, bool) or not isinstance(sample_rate, int | np.integer | float):
         raise TypeError(f"`{name}` must be a positive whole number of samples per second, "
                         f"got {sample_rate!r}")
-    if sample_rate <= 0 or float(sample_rate) != int(sample_rate):
+    if (not math.isfinite(sample_rate) or sample_rate <= 0
+            or float(sample_rate) != int(sample_rate)):
         raise ValueError(f"`{name}` must be a positive whole number of samples per second, "
                          f"got {sample_rate!r}")
     return int(sample_rate)
@@ -119,7 +120,7 @@ def to_mono(audio, sample_rate=None, target_rate: int = TARGET_RATE, name: str =
         (16000,)
     """
     if isinstance(audio, str | os.PathLike):
-        return load_audio(audio, sample_rate=target_rate)
+        return _read_whole(audio, target_rate, name)
     if sample_rate is None:
         raise ValueError(f"`sample_rate` is required when `{name}` is an array "
                          f"(got {_describe(audio)} and sample_rate=None), e.g. sample_rate=16000")
@@ -235,111 +236,14 @@ def load_audio(path, sample_rate: int = TARGET_RATE) -> np.ndarray:
         >>> vk.load_audio(clip.path).dtype
         dtype('float32')
     """
-    return np.concatenate(list(stream_file(path, target_rate=sample_rate, name="path")))
+    return _read_whole(path, _check_rate(sample_rate), "path")
 
 
-# ---- log-mel spectrograms -------------------------------------------------------------
-def _hz_to_mel(f):
-    """Slaney's mel scale (librosa's default): linear below 1 kHz, logarithmic above."""
-    f = np.asarray(f, dtype=np.float64)
-    lin = f / (200.0 / 3)
-    log = 15.0 + np.log(np.maximum(f, 1e-10) / 1000.0) / (np.log(6.4) / 27.0)
-    return np.where(f >= 1000.0, log, lin)
+def _read_whole(path, target_rate: int, name: str) -> np.ndarray:
+    return np.concatenate(list(stream_file(path, target_rate=target_rate, name=name)))
 
 
-def _mel_to_hz(m):
-    m = np.asarray(m, dtype=np.float64)
-    return np.where(m >= 15.0, 1000.0 * np.exp((np.log(6.4) / 27.0) * (m - 15.0)),
-                    (200.0 / 3) * m)
-
-
-def mel_frequencies(n_mels: int = 96, fmin: float = 0.0, fmax: float = 8000.0) -> np.ndarray:
-    """Centre frequencies (Hz) of ``n_mels`` Slaney mel bands between ``fmin`` and ``fmax``."""
-    edges = _mel_to_hz(np.linspace(_hz_to_mel(fmin), _hz_to_mel(fmax), n_mels + 2))
-    return edges[1:-1]
-
-
-def mel_filterbank(sample_rate: int = TARGET_RATE, n_fft: int = 512, n_mels: int = 96,
-                   fmin: float = 0.0, fmax: float | None = None) -> np.ndarray:
-    """Triangular Slaney-normalised mel filters, shape ``(n_mels, n_fft // 2 + 1)`` float32.
-
-    The same filters as ``librosa.filters.mel`` with its defaults (``htk=False``,
-    ``norm="slaney"``): each triangle has unit area per Hz.
-    """
-    fmax = sample_rate / 2 if fmax is None else fmax
-    fft_hz = np.linspace(0, sample_rate / 2, n_fft // 2 + 1)
-    edges = _mel_to_hz(np.linspace(_hz_to_mel(fmin), _hz_to_mel(fmax), n_mels + 2))
-    widths = np.diff(edges)
-    ramps = edges[:, None] - fft_hz[None, :]
-    rising = -ramps[:-2] / widths[:-1, None]
-    falling = ramps[2:] / widths[1:, None]
-    weights = np.maximum(0.0, np.minimum(rising, falling))
-    weights *= (2.0 / (edges[2:] - edges[:-2]))[:, None]
-    return weights.astype(np.float32)
-
-
-class LogMelStream:
-    """Streaming log-mel spectrogram: ``feed(samples)`` and ``finish()`` return new frames.
-
-    Frames are centred (reflect padding at both ends, as in librosa < 0.10, which musicnn
-    was trained with), Hann window, power spectrum, Slaney mel, then ``log10(1 + 10000*mel)``.
-    The concatenated output equals :func:`log_mel` on the whole signal.
-    """
-
-    def __init__(self, sample_rate: int = TARGET_RATE, n_fft: int = 512, hop_length: int = 256,
-                 n_mels: int = 96, fmin: float = 0.0, fmax: float | None = None):
-        self.n_fft, self.hop = int(n_fft), int(hop_length)
-        # periodic Hann window (scipy.signal.get_window("hann", n_fft), without importing it)
-        self.window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(self.n_fft) / self.n_fft)
-                       ).astype(np.float32)
-        from scipy.sparse import csr_array
-
-        # ~2 non-zeros per FFT bin: a sparse product is single-threaded and 2-10x faster than
-        # BLAS here (whose thread pool stalls when the cores are busy with TensorFlow)
-        self.filters = csr_array(mel_filterbank(sample_rate, n_fft, n_mels, fmin, fmax).T)
-        self.n_mels = n_mels
-        self.half = self.n_fft // 2
-        self.buf = np.zeros(0, np.float32)
-        self.started = False
-        self.tail = np.zeros(0, np.float32)  # the last half+1 input samples (end padding)
-        self.n_samples = 0
-
-    def _frames(self) -> np.ndarray:
-        from scipy.fft import rfft  # float32 in, complex64 out; much faster than numpy's
-
-        n = 0 if len(self.buf) < self.n_fft else 1 + (len(self.buf) - self.n_fft) // self.hop
-        if n == 0:
-            return np.zeros((0, self.n_mels), np.float32)
-        view = np.lib.stride_tricks.sliding_window_view(self.buf, self.n_fft)[::self.hop][:n]
-        spec = rfft(view * self.window, axis=1)
-        self.buf = self.buf[n * self.hop:]
-        mel = np.asarray((spec.real ** 2 + spec.imag ** 2) @ self.filters)
-        return np.log10(1.0 + 10000.0 * mel).astype(np.float32)
-
-    def feed(self, samples: np.ndarray) -> np.ndarray:
-        samples = np.asarray(samples, np.float32)
-        self.n_samples += len(samples)
-        self.tail = np.concatenate([self.tail, samples])[-(self.half + 1):]
-        self.buf = np.concatenate([self.buf, samples])
-        if not self.started:
-            if len(self.buf) <= self.half:
-                return np.zeros((0, self.n_mels), np.float32)
-            self.buf = np.concatenate([self.buf[1:self.half + 1][::-1], self.buf])
-            self.started = True
-        return self._frames()
-
-    def finish(self) -> np.ndarray:
-        if self.n_samples == 0:
-            raise ValueError("no audio samples were fed to the spectrogram")
-        if not self.started:  # shorter than half a window: zero padding (reflect impossible)
-            self.buf = np.concatenate([np.zeros(self.half, np.float32), self.buf])
-            end = np.zeros(self.half, np.float32)
-        else:
-            end = self.tail[-self.half - 1:-1][::-1]
-        self.buf = np.concatenate([self.buf, end])
-        return self._frames()
-
-
+# ---- log-mel spectrograms (the filters and the streaming STFT live in vectorkit._mel) ----
 def log_mel(audio, sample_rate=None, *, n_fft: int = 512, hop_length: int = 256,
             n_mels: int = 96, fmin: float = 0.0, fmax: float | None = None,
             target_rate: int = TARGET_RATE) -> np.ndarray:

@@ -53,6 +53,11 @@ def load_image(path, max_side: int | None = MAX_SIDE) -> np.ndarray:
         >>> vk.load_image(path).shape
         (400, 600, 3)
     """
+    if not isinstance(path, str | bytes | os.PathLike):
+        hint = " (to convert an array or a PIL image, use vk.images.to_rgb_uint8)" if (
+            path is not None) else ""
+        raise TypeError(f"`path` must be a file path (str or pathlib.Path), got "
+                        f"{type(path).__name__}{hint}")
     return _from_path(path, "path", max_side)
 
 
