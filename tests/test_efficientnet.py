@@ -225,11 +225,28 @@ def test_chunked_batches_equal_one_by_one(model):
                                rtol=1e-4, atol=1e-4)
 
 
-def test_embed_uses_the_disk_cache(model):
+def test_embed_uses_the_disk_cache(model, monkeypatch):
     img = skimage.data.coffee()
     first = model.embed(img)
-    again = model.embed(img)
-    np.testing.assert_array_equal(first, again)
+
+    def no_network(batch):
+        raise AssertionError("the network ran although the embedding was cached")
+
+    monkeypatch.setattr(model, "_embed_batch", no_network)
+    np.testing.assert_array_equal(model.embed(img), first)
+    with pytest.raises(AssertionError, match="network ran"):
+        model.embed(img, cache=False)
+
+
+def test_classify_and_logits_check_batch_size(model):
+    coffee = skimage.data.coffee()
+    for bad in (0, -1, 2.5, True, "4"):
+        with pytest.raises(ValueError, match="`batch_size` must be a positive integer"):
+            model.classify(coffee, batch_size=bad)
+        with pytest.raises(ValueError, match="`batch_size`"):
+            model.logits(coffee, batch_size=bad)
+    np.testing.assert_allclose(model.logits([coffee, coffee], batch_size=1)[1],
+                               model.logits(coffee), rtol=1e-4, atol=1e-4)
 
 
 def test_preprocess_shows_what_the_network_sees(model):
@@ -248,6 +265,8 @@ def test_bad_input_reaches_the_user_clearly(model):
         model.embed([skimage.data.coffee(), np.full((8, 8, 3), 255.0)])
     with pytest.raises(TypeError, match="no options"):
         model.embed(skimage.data.coffee(), colour="red")
+    with pytest.raises(FileNotFoundError, match=r"`images\[1\]`.*nope\.jpg"):
+        model.classify([skimage.data.coffee(), "nope.jpg"])
 
 
 def test_views_retrieve_their_original(model):

@@ -130,12 +130,28 @@ def test_short_clip_is_looped_with_a_warning(model):
     assert vec.shape == (200,) and np.isfinite(vec).all()
 
 
-def test_cached_embeddings_come_back_identical(model, tmp_path):
+def test_cached_embeddings_come_back_identical(model, tmp_path, monkeypatch):
     path = tmp_path / "a.wav"
     sf.write(path, vk.datasets.load_sounds().get("sine A4").audio, SR)
     first = model.embed([str(path)])
-    second = model.embed([str(path)])
-    np.testing.assert_array_equal(first, second)
+
+    def no_network(clips, scores=False):
+        raise AssertionError("the network ran although the embedding was cached")
+
+    monkeypatch.setattr(model, "_run", no_network)
+    np.testing.assert_array_equal(model.embed([str(path)]), first)
+    with pytest.raises(AssertionError, match="network ran"):
+        model.embed([str(path)], cache=False)
+
+
+def test_classify_checks_top_k_before_running_the_network(model, monkeypatch):
+    def no_network(clips, scores=False):
+        raise AssertionError("the network ran before top_k was checked")
+
+    monkeypatch.setattr(model, "_run", no_network)
+    for bad in (0, -2, 1.5, True):
+        with pytest.raises(ValueError, match="`top_k` must be a positive integer"):
+            model.classify(np.zeros(SR * 3), sample_rate=SR, top_k=bad)
 
 
 @pytest.mark.parametrize("call,exc,match", [

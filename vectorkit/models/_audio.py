@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from vectorkit import audio as _audio
-from vectorkit.models._base import EmbeddingModel, top_k_pairs
+from vectorkit.models._base import EmbeddingModel, check_top_k, top_k_pairs
 
 
 class Clip:
@@ -158,9 +158,10 @@ class AudioModel(EmbeddingModel):
         """
         if not self.labels:
             return super().classify(audio, top_k=top_k)
+        k = check_top_k(top_k, len(self.labels))  # before the (slow) forward pass
         single, clips = self._prepare(audio, sample_rate=sample_rate)
         scores = np.stack(self._reduce(clips, scores=True))
-        pairs = top_k_pairs(scores, list(self.labels), top_k)
+        pairs = top_k_pairs(scores, self.labels, k)
         return pairs[0] if single else pairs
 
     def preprocess(self, item, sample_rate=None):

@@ -20,6 +20,7 @@ import numpy as np
 
 from vectorkit.audio import TARGET_RATE
 from vectorkit.models._audio import AudioModel, Clip
+from vectorkit.models._savedmodel import _input_spec
 
 # YAMNet's framing (yamnet/params.py): 0.96 s patches every 0.48 s of 25 ms / 10 ms frames.
 PATCH_HOP = 7680  # 0.48 s
@@ -49,8 +50,6 @@ class HubAudioModel(AudioModel):
         self.name, self.source, self.handle = name, source, handle
         self.version, self.description = version, description
         self._fn = obj if callable(obj) else obj.signatures["serving_default"]
-        from vectorkit.models._savedmodel import _input_spec
-
         spec = _input_spec(obj)
         self._batched = spec is not None and spec.shape.rank == 2
         # 5 s of silence: long enough that a per-window model returns several rows

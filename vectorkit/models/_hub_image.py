@@ -17,6 +17,7 @@ import json
 import numpy as np
 
 from vectorkit.models._base import EmbeddingModel, check_top_k, top_k_pairs
+from vectorkit.models._savedmodel import _input_spec
 
 IMAGENET_FILE = ("images", "imagenet_classes.tsv")
 
@@ -91,29 +92,36 @@ class ImageModel(EmbeddingModel):
             >>> vk.load_model("image").classify(skimage.data.coffee(), top_k=1)[0][0]
             'espresso'
         """
-        if not self.labels:
-            raise NotImplementedError(f"model {self.name!r} has no classifier head")
+        self._check_classifier()
         k = check_top_k(top_k, len(self.labels))
-        single, prepared = self._prepare(items)
-        bs = int(batch_size or self.batch_size)
-        if bs < 1:
-            raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
+        single, logits = self._logits(items, batch_size)
+        if not len(logits):
+            return []
         from scipy.special import softmax
 
-        probs = [softmax(self._run(np.stack(prepared[s:s + bs]))[1].astype(np.float64), axis=1)
-                 for s in range(0, len(prepared), bs)]
-        if not probs:
-            return []
-        pairs = top_k_pairs(np.concatenate(probs), self.labels, k)
+        pairs = top_k_pairs(softmax(logits.astype(np.float64), axis=1), self.labels, k)
         return pairs[0] if single else pairs
 
     def logits(self, items, *, batch_size: int | None = None) -> np.ndarray:
         """Raw classifier outputs ``(n, n_classes)`` (or ``(n_classes,)`` for one image)."""
+        single, result = self._logits(items, batch_size)
+        return result[0] if single else result
+
+    def _check_classifier(self) -> None:
+        if not self.labels:
+            raise NotImplementedError(f"model {self.name!r} has no classifier head")
+
+    def _logits(self, items, batch_size) -> tuple[bool, np.ndarray]:
+        """``(is_single, logits (n, n_classes))``, ``batch_size`` images per forward pass."""
+        self._check_classifier()
+        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
+                batch_size, int | np.integer) or batch_size < 1):  # the rule of embed()
+            raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
         single, prepared = self._prepare(items)
         bs = int(batch_size or self.batch_size)
         out = [self._run(np.stack(prepared[s:s + bs]))[1] for s in range(0, len(prepared), bs)]
-        result = np.concatenate(out) if out else np.zeros((0, len(self.labels)), np.float32)
-        return result[0] if single else result
+        return single, (np.concatenate(out) if out
+                        else np.zeros((0, len(self.labels)), np.float32))
 
 
 def _call_output(fn, x, key: str | None):
@@ -121,12 +129,6 @@ def _call_output(fn, x, key: str | None):
     if isinstance(out, dict):
         out = out[key] if key and key in out else next(iter(out.values()))
     return np.asarray(out, dtype=np.float32)
-
-
-def _input_spec(obj):
-    from vectorkit.models._savedmodel import _input_spec as spec_of
-
-    return spec_of(obj)
 
 
 class HubImageModel(ImageModel):
