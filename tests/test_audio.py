@@ -240,8 +240,8 @@ def test_speech_clips_two_languages_several_voices():
         assert s.group == "speech" and s.audio.dtype == np.float32
 
 
-@pytest.mark.parametrize("module", ["vectorkit.audio", "vectorkit._mel",
-                                    "vectorkit.datasets._sounds", "vectorkit.models._audio"])
+@pytest.mark.parametrize("module", ["vectorkit.audio", "vectorkit._mel", "vectorkit.datasets._sounds",
+                                    "vectorkit.datasets._synth", "vectorkit.models._audio"])
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
