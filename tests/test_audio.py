@@ -95,6 +95,8 @@ def test_to_mono_and_log_mel_name_the_audio_argument_for_a_missing_file(tmp_path
         audio.to_mono(str(missing), name="clip")
     with pytest.raises(FileNotFoundError, match="`audio` file .*nope.wav"):
         audio.log_mel(missing)
+    with pytest.raises(FileNotFoundError, match=r"'hello world'.*vk.load_model\('text'\)"):
+        audio.to_mono("hello world")
 
 
 # ---- arrays -------------------------------------------------------------------------------
@@ -128,6 +130,7 @@ def test_to_mono_resamples_keeping_pitch():
     (np.zeros(100), {"sample_rate": "16000"}, TypeError, "`sample_rate`.*'16000'"),
     (np.zeros(100) + 1000.0, {"sample_rate": SR}, ValueError, "32768"),
     (np.zeros((2, 3, 100)), {"sample_rate": SR}, ValueError, "shape"),
+    (np.zeros((40, 60, 3), np.uint8), {}, ValueError, r"`audio` must be.*shape \(40, 60, 3\)"),
     (np.zeros(100, complex), {"sample_rate": SR}, TypeError, "real-valued"),
     (np.array(["a", "b"]), {"sample_rate": SR}, TypeError, "real-valued"),
 ])

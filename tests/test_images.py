@@ -116,8 +116,10 @@ def test_bad_types_and_paths(tmp_path):
     with pytest.raises(TypeError, match="dtype"):
         to_rgb_uint8(np.zeros((2, 2), complex))
     missing = tmp_path / "nope.png"
-    with pytest.raises(FileNotFoundError, match="nope.png"):
+    with pytest.raises(FileNotFoundError, match="nope.png'$"):
         vk.load_image(missing)
+    with pytest.raises(FileNotFoundError, match=r"`image`.*'a cat'.*vk.load_model\('text'\)"):
+        to_rgb_uint8("a cat")
     text = tmp_path / "notes.png"
     text.write_text("this is not a picture")
     with pytest.raises(ValueError, match="notes.png.*not a readable image"):

@@ -121,11 +121,11 @@ def to_mono(audio, sample_rate=None, target_rate: int = TARGET_RATE, name: str =
     """
     if isinstance(audio, str | os.PathLike):
         return _read_whole(audio, target_rate, name)
+    arr = _as_float_channels(audio, name)  # first: an image or text array is not "missing a rate"
     if sample_rate is None:
         raise ValueError(f"`sample_rate` is required when `{name}` is an array "
                          f"(got {_describe(audio)} and sample_rate=None), e.g. sample_rate=16000")
     rate = _check_rate(sample_rate)
-    arr = _as_float_channels(audio, name)
     return resample(_mix(arr) if arr.ndim == 2 else arr, rate, target_rate)
 
 
@@ -186,7 +186,8 @@ def _open(path, name: str = "audio"):
 
     p = Path(os.fspath(path)).expanduser()
     if not p.is_file():
-        raise FileNotFoundError(f"`{name}` file {str(path)!r} does not exist")
+        hint = "" if p.suffix else " (if this is text, embed it with vk.load_model('text'))"
+        raise FileNotFoundError(f"`{name}` file {str(path)!r} does not exist{hint}")
     try:
         handle = sf.SoundFile(str(p))
     except (sf.LibsndfileError, RuntimeError, TypeError) as exc:

@@ -71,7 +71,8 @@ def _from_path(path, name: str, max_side: int | None) -> np.ndarray:
                          "first (vectorkit never fetches images from the internet)")
     p = Path(text).expanduser()
     if not p.exists():
-        raise FileNotFoundError(f"`{name}`: no such image file {text!r}")
+        hint = "" if p.suffix else " (if this is text, embed it with vk.load_model('text'))"
+        raise FileNotFoundError(f"`{name}`: no such image file {text!r}{hint}")
     if p.is_dir():
         raise IsADirectoryError(f"`{name}` must be an image file, got the directory {text!r}")
     try:
