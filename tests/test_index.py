@@ -210,6 +210,15 @@ def test_bad_queries_and_vectors():
         vk.Index(np.eye(2), metric="manhattan")
     with pytest.raises(ValueError, match="`vectors` is empty"):
         vk.Index([])
+    with pytest.raises(ValueError, match="`queries` must hold numbers.*'red apples'.*"
+                                         r"model\.embed"):
+        index.search("red apples")
+    with pytest.raises(ValueError, match="`queries` must hold numbers.*'red'"):
+        index.search(np.array(["red", "green"]))
+    with pytest.raises(ValueError, match="`vectors` must hold numbers.*'a cat'.*KeywordIndex"):
+        vk.Index(["a cat", "a dog"])
+    with pytest.raises(ValueError, match="length 2 \\(were they made by the same model"):
+        index.search([[1.0, 0.0]])
     # zero vectors are fine for dot and euclidean
     assert vk.Index([[0.0, 0.0], [1.0, 1.0]], metric="euclidean").search([0.0, 0.0], k=1).ids[0] == 0
 
@@ -239,6 +248,8 @@ def test_search_result_views():
     assert [i for i, _ in first] == ["a", "b"]
     with pytest.raises(ValueError, match="`query_ids` has 1 entries but there are 2 queries"):
         index.search(np.eye(3)[:2], k=2, query_ids=["q1"])
+    with pytest.raises(ValueError, match="`query_ids` must be a list.*got str 'q1'"):
+        index.search(np.eye(3)[0], k=2, query_ids="q1")
     with pytest.raises(TypeError, match="single-query"):
         first[0]
 
@@ -387,6 +398,23 @@ def test_load_rejects_bad_meta(tmp_path, good, change, message):
     _rewrite(tmp_path / "bad", meta={**meta, **change}, vectors=vectors)
     with pytest.raises(ValueError, match=message):
         vk.Index.load(tmp_path / "bad")
+
+
+def test_load_normalises_a_cosine_file_marked_not_normalized(tmp_path, good):
+    """Files written elsewhere may hold raw vectors: they are scaled to length 1 on load."""
+    _, meta, _ = good
+    raw = np.array([[3.0, 4.0, 0.0], [0.0, 0.0, 2.0], [1.0, 0.0, 0.0], [0.0, 5.0, 0.0]], "<f4")
+    digest = hashlib.sha256(raw.tobytes()).hexdigest()
+    _rewrite(tmp_path / "raw", meta={**meta, "normalized": False, "vectors_sha256": digest},
+             vectors=raw)
+    loaded = vk.Index.load(tmp_path / "raw")
+    np.testing.assert_allclose(loaded.vectors, raw / np.linalg.norm(raw, axis=1, keepdims=True))
+    raw[1] = 0.0
+    digest = hashlib.sha256(raw.tobytes()).hexdigest()
+    _rewrite(tmp_path / "zero", meta={**meta, "normalized": False, "vectors_sha256": digest},
+             vectors=raw)
+    with pytest.raises(ValueError, match="zero vector"):
+        vk.Index.load(tmp_path / "zero")
 
 
 def test_load_rejects_bad_json_and_missing_fields(tmp_path, good):

@@ -154,6 +154,20 @@ def test_evaluate_errors():
         vk.evaluate(RUNS, QRELS, k=0)
 
 
+def test_evaluate_refuses_ids_that_can_never_match():
+    """The classic slip: an index with default ids 0..n-1 judged against "d001"-style qrels."""
+    index = vk.Index(np.eye(3))  # ids 0, 1, 2
+    result = index.search(np.eye(3)[:2], k=2, query_ids=["q1", "q2"])
+    with pytest.raises(ValueError, match=r"ids in `results` \(number, e.g. \[0, 1.*"
+                                         r"`qrels` \(text.*ids=doc_ids"):
+        vk.evaluate(result, {"q1": {"d1"}, "q2": {"d2": 2}})
+    with pytest.raises(ValueError, match="can never match"):
+        vk.evaluate({"q1": ["1", "2"]}, {"q1": {1}})
+    # ids of the same kind that simply miss still score 0, and numpy ints match ints
+    assert vk.evaluate({"q1": ["x"]}, {"q1": {"y"}}).loc["mean", "recall@10"] == 0.0
+    assert vk.evaluate({"q1": [np.int64(0)]}, {"q1": {0}}).loc["mean", "recall@10"] == 1.0
+
+
 def test_docstring_examples():
     result = doctest.testmod(vectorkit.metrics, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0

@@ -46,6 +46,9 @@ class SearchResult:
         if metric not in _HIGHER_IS_BETTER:
             raise ValueError(f"`metric` must be one of {sorted(_HIGHER_IS_BETTER)}, got {metric!r}")
         if query_ids is not None:
+            if isinstance(query_ids, str | bytes) or not hasattr(query_ids, "__iter__"):
+                raise ValueError("`query_ids` must be a list with one id per query, got "
+                                 f"{type(query_ids).__name__} {query_ids!r}")
             query_ids = list(query_ids)
             expected = 1 if ids.ndim == 1 else ids.shape[0]
             if len(query_ids) != expected:

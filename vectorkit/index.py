@@ -50,11 +50,26 @@ METRICS = ("cosine", "dot", "euclidean")
 _QUERY_CHUNK = 1024  # queries scored together
 
 
-def check_k(k) -> int:
-    """Return ``k`` as an int >= 1, or raise ``ValueError``."""
+def check_k(k, name: str = "k") -> int:
+    """Return ``k`` as an int >= 1, or raise ``ValueError`` naming the argument ``name``."""
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"`k` must be a positive integer, got {k!r}")
+        raise ValueError(f"`{name}` must be a positive integer, got {k!r}")
     return int(k)
+
+
+def _refuse_text(x, name: str, how: str) -> None:
+    """Raise a helpful ``ValueError`` when text is passed where vectors are expected."""
+    first = x
+    if isinstance(first, np.ndarray):
+        first = first.ravel()[:1].tolist() if first.dtype.kind in "UO" else None
+    while isinstance(first, list | tuple) and first:
+        first = first[0]
+    if isinstance(first, str):
+        shown = first if len(first) <= 40 else first[:37] + "..."
+        raise ValueError(
+            f"`{name}` must hold numbers (embedding vectors), got text such as {shown!r}: "
+            f"embed it first, e.g. {how}; for word matching use vk.KeywordIndex"
+        )
 
 
 class Index:
@@ -111,11 +126,19 @@ class Index:
         return f"<Index metric={self.metric!r} dim={self._dim} count={self._n:,}>"
 
     def _convert(self, vectors, name: str) -> np.ndarray:
-        arr = np.asarray(vectors) if isinstance(vectors, np.ndarray) else None
-        if arr is not None and arr.ndim == 2 and arr.shape[0] == 0 and arr.shape[1] > 0:
-            return np.empty(arr.shape, dtype=np.float32)
+        if isinstance(vectors, np.ndarray) and vectors.ndim == 2 and vectors.shape[0] == 0 \
+                and vectors.shape[1] > 0:
+            return np.empty(vectors.shape, dtype=np.float32)
+        _refuse_text(vectors, name, "vk.Index(model.embed(texts))")
         arr = as_vectors(vectors, name, np.float32)
         return arr[None, :] if arr.ndim == 1 else arr
+
+    def _check_dim(self, arr: np.ndarray, name: str) -> None:
+        if self._dim is not None and arr.shape[1] != self._dim:
+            raise ValueError(
+                f"`{name}` must have length {self._dim} like the indexed vectors, got vectors "
+                f"of length {arr.shape[1]} (were they made by the same model?)"
+            )
 
     def add(self, vectors, ids=None) -> None:
         """Append rows (``(n, d)`` or one ``(d,)`` vector) with optional unique ids.
@@ -128,11 +151,7 @@ class Index:
             ['a', 'b']
         """
         arr = self._convert(vectors, "vectors")
-        if self._dim is not None and arr.shape[1] != self._dim:
-            raise ValueError(
-                f"`vectors` must have length {self._dim} like the rest of the index, "
-                f"got vectors of length {arr.shape[1]}"
-            )
+        self._check_dim(arr, "vectors")
         norms = None
         if self.metric == "cosine" and arr.shape[0]:
             norms = check_nonzero_rows(arr, "vectors").astype(np.float32)
@@ -183,14 +202,11 @@ class Index:
         k = check_k(k)
         if self._n == 0:
             raise ValueError("the index is empty: add vectors before searching")
+        _refuse_text(queries, "queries", "index.search(model.embed(query), k)")
         q = as_vectors(queries, "queries", np.float32)
         single = q.ndim == 1
         q2 = q[None, :] if single else q
-        if q2.shape[1] != self._dim:
-            raise ValueError(
-                f"`queries` must have length {self._dim} like the indexed vectors, "
-                f"got vectors of length {q2.shape[1]}"
-            )
+        self._check_dim(q2, "queries")
         if self.metric == "cosine":
             norms = check_nonzero_rows(q2, "queries")
             q2 = q2 / norms[:, None].astype(np.float32)

@@ -24,16 +24,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from numbers import Number
 
 import numpy as np
 
+from vectorkit.index import check_k as _check_k
+
 __all__ = ["recall_at_k", "precision_at_k", "mrr", "ndcg_at_k", "evaluate"]
-
-
-def _check_k(k, name: str = "k") -> int:
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"`{name}` must be a positive integer, got {k!r}")
-    return int(k)
 
 
 def _ranked(ranked) -> list:
@@ -172,6 +169,24 @@ def _runs(results) -> dict:
                      f"ranked ids, got {type(results).__name__}")
 
 
+def _id_kind(value) -> str:
+    return "text" if isinstance(value, str) else "number" if isinstance(value, Number) else "other"
+
+
+def _check_id_kinds(rankings: dict, judged: dict) -> None:
+    """Refuse results and qrels whose ids can never match (e.g. 0, 1, 2 vs "d001")."""
+    got = {r: None for ranked in rankings.values() for r in ranked}
+    wanted = {d: None for rel in judged.values() for d in rel}
+    got_kinds, wanted_kinds = {_id_kind(r) for r in got}, {_id_kind(d) for d in wanted}
+    if got_kinds and not got_kinds & wanted_kinds:
+        raise ValueError(
+            f"the ids in `results` ({', '.join(sorted(got_kinds))}, e.g. {list(got)[:3]}) can "
+            f"never match the ids in `qrels` ({', '.join(sorted(wanted_kinds))}, e.g. "
+            f"{list(wanted)[:3]}), so every score would be 0; build the index with the "
+            "documents' ids, e.g. vk.Index(vectors, ids=doc_ids)"
+        )
+
+
 def evaluate(results, qrels, k: int = 10, *, per_query: bool = False, name: str = "mean"):
     """Average recall@k, precision@k, MRR@k and nDCG@k over the judged queries.
 
@@ -211,10 +226,12 @@ def evaluate(results, qrels, k: int = 10, *, per_query: bool = False, name: str 
         raise ValueError(f"`results` has no ranking for {len(missing)} judged queries, "
                          f"e.g. {missing[:3]}; results have query ids like "
                          f"{list(runs)[:3]}")
+    rankings = {qid: _ranked(runs[qid]) for qid in judged}
+    _check_id_kinds(rankings, judged)
     cols = [f"recall@{k}", f"precision@{k}", f"mrr@{k}", f"ndcg@{k}"]
     rows = {}
     for qid, rel in judged.items():
-        ranked = _ranked(runs[qid])
+        ranked = rankings[qid]
         rows[qid] = [recall_at_k(ranked, rel, k), precision_at_k(ranked, rel, k),
                      mrr(ranked, rel, k), ndcg_at_k(ranked, rel, k)]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=cols)
