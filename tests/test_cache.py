@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import subprocess
 import sys
@@ -219,6 +220,46 @@ def test_locked_database_is_not_moved_aside(tmp_path, monkeypatch):
     model.embed(["stored"])
     assert model.seen == []  # the old entries are still there
 
+
+
+def test_file_replaced_by_another_process_is_not_moved_aside_again(tmp_path):
+    """Two processes hit the same damage: the second must not discard the first's new file."""
+    path = tmp_path / "shared.sqlite"
+    first, second = cache.EmbeddingCache(path), cache.EmbeddingCache(path)
+    first.put_many("ns", {"old": np.ones(4, np.float32)})
+    assert set(second.get_many("ns", ["old"], 4)) == {"old"}  # second has the old file open
+    with pytest.warns(RuntimeWarning, match="moved it to"):
+        first._move_aside(sqlite3.DatabaseError("damaged"))
+    first.put_many("ns", {"new": np.full(4, 2.0, np.float32)})  # a fresh database file
+    second._move_aside(sqlite3.DatabaseError("damaged"))  # no warning: just reconnects
+    assert len(_asides(tmp_path)) == 1
+    assert set(second.get_many("ns", ["old", "new"], 4)) == {"new"}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_uses_its_own_connection(tmp_path, monkeypatch):
+    monkeypatch.setenv("VECTORKIT_CACHE_DIR", str(tmp_path))
+    model = CountingModel()
+    model.embed(["parent"])
+    store = cache.get_cache()
+    parent_conn = store._local.conn
+    pid = os.fork()
+    if pid == 0:  # child: must not touch the parent's SQLite connection
+        code = 1
+        try:
+            child = CountingModel()
+            child.embed(["parent", "child"])
+            ok = (child.seen == ["child"] and store._local.conn is not parent_conn
+                  and parent_conn in cache._inherited)
+            code = 0 if ok else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert store._local.conn is parent_conn  # the parent keeps its connection
+    model.seen.clear()
+    model.embed(["child", "parent"])
+    assert model.seen == []  # and sees what the child stored
 
 _WRITER = textwrap.dedent("""
     import sys, time, pathlib

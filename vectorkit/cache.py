@@ -60,11 +60,8 @@ def _checksum(blob: bytes) -> str:
 
 
 def _is_corruption(exc: sqlite3.Error) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return (code & 0xFF) in _CORRUPT_CODES
-    text = str(exc)
-    return "malformed" in text or "not a database" in text
+    # errors raised by the SQLite library carry its result code (Python >= 3.11)
+    return ((getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF) in _CORRUPT_CODES
 
 
 class EmbeddingCache:
@@ -101,8 +98,7 @@ class EmbeddingCache:
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute(_SCHEMA)
-            conn.execute("SELECT count(*) FROM embeddings LIMIT 1").fetchone()
+            conn.execute(_SCHEMA)  # damage found later is handled the same way, by _run
         except BaseException:
             conn.close()
             raise
