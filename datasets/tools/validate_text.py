@@ -9,7 +9,8 @@ Prints, for information (the data was not tuned to these numbers):
   nearest neighbour is the sentence it paraphrases;
 - reviews: 5-fold cross-validated logistic-regression accuracy on embeddings, per style.
 
-Usage: ``python datasets/tools/validate_text.py`` (about 15 s on 2 cores).
+Usage: ``python datasets/tools/validate_text.py`` (about 15-20 s on 2 cores; a few seconds
+once the embedding cache holds the vectors).
 """
 
 from __future__ import annotations
