@@ -152,6 +152,8 @@ def test_evaluate_errors():
         vk.evaluate(RUNS, {"q1": set(), "q2": {"a": 0}})
     with pytest.raises(ValueError, match="`k` must be a positive integer"):
         vk.evaluate(RUNS, QRELS, k=0)
+    with pytest.raises(ValueError, match=r"`results\['q1'\]` must be a sequence of ids.*set"):
+        vk.evaluate({**RUNS, "q1": {"a", "b"}}, QRELS)
 
 
 def test_evaluate_refuses_ids_that_can_never_match():

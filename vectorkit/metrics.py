@@ -33,29 +33,29 @@ from vectorkit.index import check_k as _check_k
 __all__ = ["recall_at_k", "precision_at_k", "mrr", "ndcg_at_k", "evaluate"]
 
 
-def _ranked(ranked) -> list:
+def _ranked(ranked, name: str = "ranked") -> list:
     from vectorkit._search_result import SearchResult
 
     if isinstance(ranked, SearchResult):
         if not ranked.single:
-            raise ValueError("`ranked` must be the result of one query; this SearchResult holds "
+            raise ValueError(f"`{name}` must be the result of one query; this SearchResult holds "
                              f"{len(ranked)} queries (use vk.evaluate, or result[i])")
         return ranked.ranked()
     if isinstance(ranked, str | bytes | Mapping | set | frozenset) or ranked is None:
-        raise ValueError("`ranked` must be a sequence of ids, best first (a list or array), "
+        raise ValueError(f"`{name}` must be a sequence of ids, best first (a list or array), "
                          f"got {type(ranked).__name__}")
     if isinstance(ranked, np.ndarray):
         if ranked.ndim != 1:
-            raise ValueError(f"`ranked` must be 1-D (one query), got shape {ranked.shape}")
+            raise ValueError(f"`{name}` must be 1-D (one query), got shape {ranked.shape}")
         ranked = ranked.tolist()
     try:
         items = [r for r in ranked if r is not None]
     except TypeError:
-        raise ValueError(f"`ranked` must be a sequence of ids, got {type(ranked).__name__}") from None
+        raise ValueError(f"`{name}` must be a sequence of ids, got {type(ranked).__name__}") from None
     seen = set()
     for r in items:
         if r in seen:
-            raise ValueError(f"`ranked` lists the id {r!r} twice")
+            raise ValueError(f"`{name}` lists the id {r!r} twice")
         seen.add(r)
     return items
 
@@ -226,7 +226,7 @@ def evaluate(results, qrels, k: int = 10, *, per_query: bool = False, name: str 
         raise ValueError(f"`results` has no ranking for {len(missing)} judged queries, "
                          f"e.g. {missing[:3]}; results have query ids like "
                          f"{list(runs)[:3]}")
-    rankings = {qid: _ranked(runs[qid]) for qid in judged}
+    rankings = {qid: _ranked(runs[qid], f"results[{qid!r}]") for qid in judged}
     _check_id_kinds(rankings, judged)
     cols = [f"recall@{k}", f"precision@{k}", f"mrr@{k}", f"ndcg@{k}"]
     rows = {}
