@@ -36,3 +36,14 @@ def test_bad_mode(tmp_path):
 
 def test_docstring():
     assert doctest.testmod(_atomic).failed == 0
+
+
+def test_new_file_gets_the_usual_permissions_not_private(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        write_text_atomic(tmp_path / "shared.txt", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "shared.txt").stat().st_mode & 0o777 == 0o644

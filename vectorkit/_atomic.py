@@ -11,6 +11,20 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    """The process's file-creation mask (read without changing it where the OS allows)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_open(path, mode: str = "w", *, encoding: str = "utf-8", newline: str | None = None,
                 fsync: bool = False):
@@ -29,6 +43,8 @@ def atomic_open(path, mode: str = "w", *, encoding: str = "utf-8", newline: str 
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); give it the mode open() would have given
+        os.chmod(tmp, 0o666 & ~_umask())
         text = "b" not in mode
         with os.fdopen(fd, mode, encoding=encoding if text else None,
                        newline=newline if text else None) as fh:

@@ -71,3 +71,10 @@ def check_nonzero_rows(arr: np.ndarray, name: str) -> np.ndarray:
             f"`{name}` {where}: cosine similarity is undefined for a vector of length 0"
         )
     return norms
+
+
+def check_k(k, name: str = "k") -> int:
+    """Return ``k`` as an int >= 1, or raise ``ValueError`` naming the argument ``name``."""
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"`{name}` must be a positive integer, got {k!r}")
+    return int(k)

@@ -42,19 +42,12 @@ import numpy as np
 from vectorkit import _topk
 from vectorkit._ids import IdMap
 from vectorkit._search_result import SearchResult
-from vectorkit._validation import as_vectors, check_nonzero_rows
+from vectorkit._validation import as_vectors, check_k, check_nonzero_rows
 
 __all__ = ["Index", "SearchResult"]
 
 METRICS = ("cosine", "dot", "euclidean")
 _QUERY_CHUNK = 1024  # queries scored together
-
-
-def check_k(k, name: str = "k") -> int:
-    """Return ``k`` as an int >= 1, or raise ``ValueError`` naming the argument ``name``."""
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"`{name}` must be a positive integer, got {k!r}")
-    return int(k)
 
 
 def _refuse_text(x, name: str, how: str) -> None:

@@ -34,7 +34,7 @@ import numpy as np
 from vectorkit import _topk
 from vectorkit._ids import IdMap
 from vectorkit._search_result import SearchResult
-from vectorkit.index import check_k
+from vectorkit._validation import check_k
 
 __all__ = ["KeywordIndex"]
 

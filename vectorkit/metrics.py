@@ -28,7 +28,7 @@ from numbers import Number
 
 import numpy as np
 
-from vectorkit.index import check_k as _check_k
+from vectorkit._validation import check_k as _check_k
 
 __all__ = ["recall_at_k", "precision_at_k", "mrr", "ndcg_at_k", "evaluate"]
 

@@ -24,10 +24,11 @@ import bisect
 import csv
 import itertools
 import json
-import os
 import random
 import sys
 from pathlib import Path
+
+from vectorkit._atomic import write_text_atomic
 
 SEED = 20240605
 N_CUSTOMERS = 150
@@ -217,9 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         same = target.exists() and target.read_text(encoding="utf-8") == text
         print(f"{target}: {'up to date' if same else 'STALE - rerun make_baskets.py'}")
         return 0 if same else 1
-    tmp = target.with_suffix(".jsonl.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
+    write_text_atomic(target, text)  # "\n" line ends on every OS, no temp file left behind
     print(f"wrote {text.count(chr(10))} sessions to {target}")
     return 0
 

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from vectorkit._validation import check_k
+
 #: Inputs longer than this show a progress bar unless ``progress=False``.
 PROGRESS_THRESHOLD = 512
 
@@ -93,9 +95,8 @@ class EmbeddingModel:
     # ---- machinery ------------------------------------------------------------------
     def _embed_prepared(self, prepared: list, *, batch_size=None, progress=None,
                         cache=True) -> np.ndarray:
-        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
-                batch_size, int | np.integer) or batch_size < 1):
-            raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
+        if batch_size is not None:
+            check_k(batch_size, "batch_size")
         n = len(prepared)
         out = np.empty((n, self.dim), dtype=np.float32)
         if n == 0:
@@ -142,9 +143,7 @@ class EmbeddingModel:
 
 def check_top_k(top_k, n_classes: int) -> int:
     """Validate ``top_k`` for classify(): an int in 1..n_classes."""
-    if isinstance(top_k, bool) or not isinstance(top_k, int | np.integer) or top_k < 1:
-        raise ValueError(f"`top_k` must be a positive integer, got {top_k!r}")
-    return int(min(top_k, n_classes))
+    return min(check_k(top_k, "top_k"), n_classes)
 
 
 def top_k_pairs(scores: np.ndarray, labels: Sequence[str], top_k: int) -> list[list[tuple]]:
