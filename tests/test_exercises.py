@@ -66,8 +66,12 @@ def test_compare_numbers_with_tolerance_and_type_messages():
     assert compare(0.1 + 0.2, 0.3) is None
     assert compare(np.float32(0.5), 0.5) is None and compare(np.int64(3), 3) is None
     assert compare(0.31, 0.3) == "that is not the right value"
-    assert "should be a number" in compare("0.3", 0.3)
-    assert "should be a number" in compare(True, 1)
+    assert "the text '0.3' (a str), not a number: write the number without quotes" in \
+        compare("0.3", 0.3)
+    assert compare("zero point three", 0.3) == "your answer should be a number, but it is a str"
+    assert "should be a number, but it is a bool" in compare(True, 1)
+    assert compare(3, "three") == "your answer should be text (a str, in quotes), but it is an int"
+    assert compare(len, 1) == "your answer should be a number, but it is a function"
     assert "NaN" in compare(float("nan"), 0.3)
 
 
@@ -212,6 +216,33 @@ def test_function_question_handles_crashes_none_and_non_callables():
     assert "forget the `return`" in RATIO.check(forgot_return).message
     result = RATIO.check(0.5)
     assert "pass your function itself, e.g. q.check(ratio)" in result.message.lower()
+
+
+def test_function_question_explains_a_wrong_signature_before_running_it():
+    calls = []
+
+    def three(a, b, c):
+        calls.append(c)
+        return a / b
+
+    arity = RATIO.check(three)
+    assert arity.status == "incorrect" and not calls
+    assert arity.message == ("Your function's parameters are (a, b, c), but the checker calls "
+                             "ratio(a, b): define it as `def ratio(a, b):`.")
+    assert "parameters are (a)," in RATIO.check(lambda a: a).message
+    order = RATIO.check(lambda b, a: a / b)
+    assert "(b, a), in another order than the question's ratio(a, b)" in order.message
+    # other names, defaults, *args and annotations are fine
+    assert RATIO.check(lambda x, y: x / y).status == "correct"
+    assert RATIO.check(lambda a, b, c=1: a / b).status == "correct"
+    assert RATIO.check(lambda *args: args[0] / args[1]).status == "correct"
+
+    def annotated(a: float, b: float) -> float:
+        return a / b
+
+    assert RATIO.check(annotated).status == "correct"
+    assert FunctionQuestion("Sort.", sorted, [Case(([2, 1],))], hints=["a", "b"],
+                            func_name="order").check(sorted).status == "correct"
 
 
 def test_function_question_detects_mutated_inputs_and_forbidden_functions():
@@ -382,6 +413,9 @@ def test_nb01_meets_the_exercise_contract():
     ("q2", vk.cosine_similarity, "write cosine_similarity yourself"),
     ("q3", _by_dot, "largest dot product"),
     ("q3", _by_distance, "Euclidean distance"),
+    ("q3", lambda q, m: int(np.argmin(_cosines(q, m))), "least similar row"),
+    ("q3", lambda q: 0, "define it as `def nearest_neighbour(query, vectors):`"),
+    ("q3", lambda vectors, query: 0, "in another order than the question's"),
     ("q3", lambda q, m: float(np.max(_cosines(q, m))), "returns a float"),
 ])
 def test_nb01_recognises_typical_mistakes(name, answer, expected):
@@ -407,6 +441,7 @@ def test_nb01_accepts_reasonable_variants():
                                     "vectorkit.exercises._compare", "vectorkit.exercises._core",
                                     "vectorkit.exercises._function",
                                     "vectorkit.exercises._display",
+                                    "vectorkit.exercises._mistakes",
                                     "vectorkit.exercises.generate",
                                     "vectorkit.exercises.grade"])
 def test_docstring_examples_run(module):

@@ -40,6 +40,13 @@ def _pair_zero_mask_argmin(vectors):
     return tuple(int(x) for x in np.unravel_index(np.argmin(sims), sims.shape))
 
 
+def _pair_euclidean(vectors):
+    m = np.asarray(vectors, dtype=float)
+    distances = np.linalg.norm(m[:, None, :] - m[None, :, :], axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    return tuple(int(x) for x in np.unravel_index(np.argmin(distances), distances.shape))
+
+
 def _pair_similarities(vectors):
     return (0.9, 0.8)
 
@@ -62,6 +69,10 @@ def _acc_axis(source, target):
 def _acc_count(source, target):
     s, t = _unit(source), _unit(target)
     return int(np.sum((s @ t.T).argmax(axis=1) == np.arange(len(s))))
+
+
+def _acc_percent(source, target):
+    return 100 * _acc_no_check(source, target)
 
 
 def _acc_no_check(source, target):
@@ -98,6 +109,7 @@ def test_value_mistakes_are_explained(question, answer, words):
     (_pair_dot, "dot product"),
     (_pair_diagonal, "same row twice"),
     (_pair_zero_mask_argmin, "LEAST similar"),
+    (_pair_euclidean, "closest pair by Euclidean distance"),
     (_pair_similarities, "not two ints"),
 ])
 def test_pair_mistakes_are_explained(func, words):
@@ -121,6 +133,7 @@ def test_pair_accepts_either_order_and_numpy_ints():
     (_acc_dot, "dot product"),
     (_acc_axis, "wrong axis"),
     (_acc_count, "NUMBER"),
+    (_acc_percent, "percentage"),
     (_acc_no_check, "raise ValueError"),
 ])
 def test_accuracy_mistakes_are_explained(func, words):

@@ -102,7 +102,12 @@ def test_ranking_answers_are_validated():
     assert "list of document ids" in nb03.q3.check(bad["list"]).message
     assert "not a document id" in nb03.q3.check(bad["id"]).message
     assert "twice" in nb03.q3.check(bad["twice"]).message
-    assert nb03.q3.check(42).status == "incorrect"
+    assert "without parentheses after my_ranking" in nb03.q3.check(42).message
+    assert "define it as `def my_ranking(query):`" in \
+        nb03.q3.check(lambda query, k: ["d001"]).message
+    assert "define it as `def hybrid_ranking(query):`" in nb03.q4.check(lambda: []).message
+    crash = nb03.q3.check(lambda query: query.ranked()).message
+    assert crash.startswith("Your function raised AttributeError") and "for the query" in crash
 
     def stub(query):
         return ____

@@ -19,10 +19,29 @@ def _is_number(x) -> bool:
     return isinstance(x, np.ndarray) and x.ndim == 0 and np.issubdtype(x.dtype, np.number)
 
 
-def _describe(x) -> str:
+def describe(x) -> str:
+    """What kind of thing ``x`` is, for a message: "an int", "a function", "an array of shape (3,)".
+
+    Example:
+        >>> describe(3), describe([1]), describe(len)
+        ('an int', 'a list', 'a function')
+    """
+    if x is None:
+        return "None"
     if isinstance(x, np.ndarray):
         return f"an array of shape {x.shape}"
-    return f"a {type(x).__name__}"
+    if callable(x) and not isinstance(x, type):
+        return "a function"
+    name = type(x).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _reads_as_number(x) -> bool:
+    try:
+        float(x.strip())
+    except (AttributeError, ValueError):
+        return False
+    return True
 
 
 def _numeric_array(x):
@@ -34,8 +53,11 @@ def _numeric_array(x):
 
 
 def _compare_number(got, expected, rtol, atol):
+    if isinstance(got, str) and _reads_as_number(got):
+        return (f"your answer is the text {got!r} (a str), not a number: write the number "
+                "without quotes, or convert it with float()")
     if not _is_number(got):
-        return f"your answer should be a number, but it is {_describe(got)}"
+        return f"your answer should be a number, but it is {describe(got)}"
     g = float(got)
     if np.isnan(g):
         return "your answer is NaN (not a number): look for a division by zero or a missing value"
@@ -48,7 +70,7 @@ def _compare_array(got, expected, rtol, atol):
     exp = np.asarray(expected, dtype=np.float64)
     arr = _numeric_array(got)
     if arr is None or (isinstance(got, (str, bytes))):
-        return f"your answer should be an array of numbers, but it is {_describe(got)}"
+        return f"your answer should be an array of numbers, but it is {describe(got)}"
     if arr.shape != exp.shape:
         return (f"your answer has shape {arr.shape}, which is not the expected shape: "
                 "check how many values (rows and columns) it should have")
@@ -72,7 +94,7 @@ def _norm_item(x, case_sensitive):
 
 def _compare_unordered(got, expected, rtol, atol, case_sensitive):
     if isinstance(got, (str, bytes, dict)) or not hasattr(got, "__iter__"):
-        return f"your answer should be a collection of items, but it is {_describe(got)}"
+        return f"your answer should be a collection of items, but it is {describe(got)}"
     got_items, exp_items = list(got), list(expected)
     if len(got_items) != len(exp_items):
         return (f"your answer has {len(got_items)} items, which is not the expected number "
@@ -112,18 +134,19 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-9, unordered=False, case_sensit
         return _compare_unordered(got, expected, rtol, atol, case_sensitive)
     if isinstance(expected, (bool, np.bool_)):
         if not isinstance(got, (bool, np.bool_)):
-            return f"your answer should be True or False, but it is {_describe(got)}"
+            return f"your answer should be True or False, but it is {describe(got)}"
         return None if bool(got) == bool(expected) else "that is not right"
     if _is_number(expected):
         return _compare_number(got, expected, rtol, atol)
     if isinstance(expected, str):
         if not isinstance(got, str):
-            return f"your answer should be text (a str), but it is {_describe(got)}"
+            return (f"your answer should be text (a str, in quotes), but it is "
+                    f"{describe(got)}")
         same = _norm_item(got, case_sensitive) == _norm_item(expected, case_sensitive)
         return None if same else "that is not the right text"
     if isinstance(expected, dict):
         if not isinstance(got, dict):
-            return f"your answer should be a dict, but it is {_describe(got)}"
+            return f"your answer should be a dict, but it is {describe(got)}"
         if set(got) != set(expected):
             return "your dict does not have the expected keys"
         for key, value in expected.items():
@@ -137,7 +160,7 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-9, unordered=False, case_sensit
         return _compare_array(got, expected, rtol, atol)
     if isinstance(expected, (list, tuple)):
         if not isinstance(got, (list, tuple, np.ndarray)):
-            return f"your answer should be a list, but it is {_describe(got)}"
+            return f"your answer should be a list, but it is {describe(got)}"
         if len(got) != len(expected):
             return f"your answer has {len(got)} items, which is not the expected number of items"
         for i, (g, e) in enumerate(zip(got, expected, strict=True)):

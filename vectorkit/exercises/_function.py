@@ -52,6 +52,48 @@ class Case:
     message: str = ""
 
 
+def _plain(signature: inspect.Signature) -> inspect.Signature:
+    """``signature`` without annotations, as a learner would write it: ``(a, b)``."""
+    return signature.replace(
+        parameters=[p.replace(annotation=inspect.Parameter.empty)
+                    for p in signature.parameters.values()],
+        return_annotation=inspect.Signature.empty)
+
+
+def signature_problem(func, name: str, wanted: inspect.Signature | None,
+                      calls: Sequence[tuple[tuple, dict]]) -> str | None:
+    """Why ``func`` cannot stand for ``name`` with signature ``wanted``, or ``None``.
+
+    ``func`` must accept every ``(args, kwargs)`` of ``calls``, and must not take the
+    question's parameters in another order (the same names, shuffled).
+
+    Example:
+        >>> import inspect
+        >>> wanted = inspect.signature(lambda a, b: 0)
+        >>> signature_problem(lambda a: 0, "ratio", wanted, [((1, 2), {})])
+        "your function's parameters are (a), but the checker calls ratio(a, b): define it as `def ratio(a, b):`"
+    """
+    if wanted is None:
+        return None
+    try:
+        theirs = _plain(inspect.signature(func))
+    except (TypeError, ValueError):  # some built-ins have no signature: just call them
+        return None
+    call = f"{name}{_plain(wanted)}"
+    for args, kwargs in calls:
+        try:
+            theirs.bind(*args, **kwargs)
+        except TypeError:
+            return (f"your function's parameters are {theirs}, but the checker calls {call}: "
+                    f"define it as `def {call}:`")
+    params = list(wanted.parameters)
+    mine = list(theirs.parameters)[:len(params)]
+    if mine != params and sorted(mine) == sorted(params):
+        return (f"your function's parameters are {theirs}, in another order than the "
+                f"question's {call}: the checker passes the arguments in that order")
+    return None
+
+
 def _same(before, after) -> bool:
     try:
         if isinstance(before, np.ndarray):
@@ -105,9 +147,10 @@ class FunctionQuestion(Question):
         self.forbidden = frozenset(forbidden)
         self._expected: dict[int, object] = {}
         try:
-            self._params = list(inspect.signature(reference).parameters)
+            self._signature = _plain(inspect.signature(reference))
         except (TypeError, ValueError):
-            self._params = []
+            self._signature = None
+        self._params = list(self._signature.parameters) if self._signature else []
 
     def is_untouched(self, answer) -> bool:
         return super().is_untouched(answer) or uses_placeholder(answer)
@@ -145,11 +188,18 @@ class FunctionQuestion(Question):
         if dotted in self.forbidden:
             return (f"you handed in the library function {dotted}: the point of this exercise "
                     f"is to write {self.func_name} yourself")
+        reason = self._signature_problem(answer)
+        if reason is not None:
+            return reason
         for i, case in enumerate(self.cases):
             reason = self._run_case(answer, i, case)
             if reason is not None:
                 return reason
         return None
+
+    def _signature_problem(self, func) -> str | None:
+        return signature_problem(func, self.func_name, self._signature,
+                                 [(c.args, c.kwargs) for c in self.cases])
 
     def _run_case(self, func, i: int, case: Case) -> str | None:
         where = self._where(case)

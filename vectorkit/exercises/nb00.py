@@ -20,6 +20,7 @@ from vectorkit.exercises import (
     ValueQuestion,
     bind_questions,
 )
+from vectorkit.exercises._mistakes import says
 from vectorkit.models._registry import ALIASES, SPECS
 
 #: The kitchen map of notebook 00: item -> (x, y) with x = sweet (left) to savoury (right)
@@ -79,19 +80,15 @@ demo = ValueQuestion(
 _RANKED = _shelf_ranking(HONEY)
 
 
-def _is_shelf(name: str):
-    return lambda x: isinstance(x, str) and x.strip().casefold() == name
-
-
 q1 = ValueQuestion(
     f"A jar of honey sits at {HONEY} on the kitchen map. Which shelf does it go on? The "
     "rule: the shelf whose centre (the average position of its items) is nearest. Answer "
     f"with the shelf's name as a string, one of {sorted(SHELVES)}.",
     _RANKED[0],
     mistakes=[
-        Mistake(_is_shelf(_RANKED[1]), "close, but that shelf's centre is a little farther "
+        Mistake(says(_RANKED[1]), "close, but that shelf's centre is a little farther "
                 "away than another one: compute the distance to each centre"),
-        *[Mistake(_is_shelf(s), "that shelf is far from the honey: look again at the picture, "
+        *[Mistake(says(s), "that shelf is far from the honey: look again at the picture, "
                   "then compute the distances to the centres") for s in _RANKED[2:]],
         Mistake(lambda x: isinstance(x, str) and any(s in x.casefold() for s in SHELVES),
                 f"write only the shelf's name, one of {sorted(SHELVES)}"),
@@ -166,19 +163,15 @@ _IMAGE_MODEL = ALIASES["image"]
 _HUB_IMAGE = [n for n, s in SPECS.items() if s.modality == "image" and s.source == "tfhub"]
 
 
-def _says(text: str):
-    return lambda x: isinstance(x, str) and x.strip().casefold() == text.casefold()
-
-
 q3 = ValueQuestion(
     "Read the models part of the `vectorkit doctor` report. Which model does "
     "vk.load_model('image') load? Answer with the model's name as printed, as a string.",
     _IMAGE_MODEL,
     mistakes=[
-        *[Mistake(_says(n), "that is the TF Hub image model, which needs the internet "
+        *[Mistake(says(n), "that is the TF Hub image model, which needs the internet "
                   "the first time; the modality name loads the model marked [image]")
           for n in _HUB_IMAGE],
-        Mistake(_says("image"), "'image' is the modality name you pass to load_model; "
+        Mistake(says("image"), "'image' is the modality name you pass to load_model; "
                 "the question asks for the name of the model it loads"),
         Mistake(lambda x: isinstance(x, str) and x.strip() != "" and
                 x.strip().casefold() in _IMAGE_MODEL and x.strip().casefold() != _IMAGE_MODEL,

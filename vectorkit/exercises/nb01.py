@@ -20,6 +20,8 @@ from vectorkit.exercises import (
     ValueQuestion,
     bind_questions,
 )
+from vectorkit.exercises._compare import describe
+from vectorkit.exercises._mistakes import best_row, cosine, instead
 
 # --- q1: cosine similarity by hand ---------------------------------------------------------
 
@@ -68,11 +70,7 @@ q1 = ValueQuestion(
 
 
 def _cosine(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    norm_a, norm_b = np.sqrt(np.sum(a * a)), np.sqrt(np.sum(b * b))
-    if norm_a == 0 or norm_b == 0:
-        raise ValueError("cosine similarity is undefined for a zero vector")
-    return float(np.sum(a * b) / (norm_a * norm_b))
+    return float(cosine(a, b))  # raises ValueError for a zero vector, as the question asks
 
 
 def _squared_norms_mistake(got, a, b) -> bool:
@@ -143,13 +141,8 @@ def cosine_similarity(a, b):
 # --- q3: nearest_neighbour(query, vectors) ------------------------------------------------
 
 
-def _cosines(query, vectors):
-    q, m = np.asarray(query, float), np.asarray(vectors, float)
-    return m @ q / (np.linalg.norm(m, axis=1) * np.linalg.norm(q))
-
-
 def _nearest(query, vectors):
-    return int(np.argmax(_cosines(query, vectors)))
+    return best_row(query, vectors)
 
 
 def _same_index(got, expected):
@@ -160,12 +153,12 @@ def _same_index(got, expected):
         return ("it returns a float; return the index (an int) of the most similar row, "
                 "for example with int(np.argmax(...)), not its similarity")
     if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
-        return f"it returns a {type(got).__name__}; return an int, the index of the row"
+        return f"it returns {describe(got)}; return an int, the index of the row"
     return None if int(got) == expected else "that is not right"
 
 
-def _differs(got, choice, query, vectors) -> bool:
-    return int(got) == choice and choice != _nearest(query, vectors)
+def _picked_by(rule: str):
+    return lambda got, q, m: instead(int(got), best_row(q, m, rule), best_row(q, m))
 
 
 _M = _RNG.normal(size=(100, 16))
@@ -191,15 +184,14 @@ q3 = FunctionQuestion(
     func_name="nearest_neighbour",
     compare=_same_index,
     mistakes=[
-        Mistake(lambda got, q, m: _differs(got, int(np.argmax(np.asarray(m, float) @ q)), q, m),
+        Mistake(_picked_by("dot"),
                 "your function picks the row with the largest dot product {where}; cosine "
                 "similarity divides by the lengths, so a long vector must not win just by "
                 "being long"),
-        Mistake(lambda got, q, m: _differs(
-                    got, int(np.argmin(np.linalg.norm(np.asarray(m, float) - q, axis=1))), q, m),
+        Mistake(_picked_by("euclidean"),
                 "your function picks the closest row by Euclidean distance {where}; the question "
                 "asks for the highest cosine similarity (the smallest angle)"),
-        Mistake(lambda got, q, m: _differs(got, int(np.argmin(_cosines(q, m))), q, m),
+        Mistake(_picked_by("least"),
                 "your function returns the least similar row {where}: use argmax, not argmin"),
         Mistake(lambda got, q, m: int(got) == _nearest(q, m) + 1,
                 "your index is one too high {where}: Python counts rows from 0"),

@@ -22,6 +22,7 @@ from vectorkit.exercises import (
     ValueQuestion,
     bind_questions,
 )
+from vectorkit.exercises._mistakes import best_pair, cosine, instead, instead_close, scores
 
 _RNG = np.random.default_rng(2)
 
@@ -69,21 +70,8 @@ q1 = ValueQuestion(
 # --- q2: most_similar_pair(vectors) ------------------------------------------------------------
 
 
-def _cosine_matrix(vectors):
-    m = np.asarray(vectors, dtype=float)
-    unit = m / np.linalg.norm(m, axis=1, keepdims=True)
-    return unit @ unit.T
-
-
-def _best_pair(scores) -> tuple[int, int]:
-    scores = np.array(scores, dtype=float)
-    np.fill_diagonal(scores, -np.inf)
-    i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
-    return (int(min(i, j)), int(max(i, j)))
-
-
 def _most_similar_pair(vectors):
-    return _best_pair(_cosine_matrix(vectors))
+    return best_pair(vectors)
 
 
 def _same_pair(got, expected):
@@ -102,21 +90,10 @@ def _same_pair(got, expected):
     return None if sorted(map(int, got)) == list(expected) else "that is not right"
 
 
-def _pair_is(got, pair) -> bool:
-    return sorted(map(int, got)) == list(pair)
-
-
-def _pair_mistake(kind):
+def _pair_mistake(rule: str):
     def when(got, vectors):
-        m = np.asarray(vectors, dtype=float)
-        if kind == "dot":
-            alt = _best_pair(m @ m.T)
-        elif kind == "least":
-            alt = _best_pair(-_cosine_matrix(m))
-        else:  # euclidean: the closest pair by distance
-            d = np.linalg.norm(m[:, None, :] - m[None, :, :], axis=-1)
-            alt = _best_pair(-d)
-        return alt != _most_similar_pair(m) and _pair_is(got, alt)
+        pair = tuple(sorted(map(int, got)))
+        return instead(pair, best_pair(vectors, rule), best_pair(vectors))
     return when
 
 
@@ -149,7 +126,7 @@ q2 = FunctionQuestion(
                 "vectors do not win just by being long"),
         Mistake(_pair_mistake("least"), "your function returns the LEAST similar pair {where}: "
                 "use argmax, and mask the diagonal with -inf rather than with 0 or +inf"),
-        Mistake(_pair_mistake("euclid"), "your function returns the closest pair by Euclidean "
+        Mistake(_pair_mistake("euclidean"), "your function returns the closest pair by Euclidean "
                 "distance {where}; the question asks for the highest cosine similarity"),
     ],
     hints=[
@@ -221,14 +198,7 @@ def _translation_accuracy(source, target):
     if s.ndim != 2 or t.ndim != 2 or s.shape != t.shape:
         raise ValueError(f"source and target must be 2-D arrays of the same shape, got "
                          f"{s.shape} and {t.shape}")
-    best = _cosine_rect(s, t).argmax(axis=1)
-    return float(np.mean(best == np.arange(len(s))))
-
-
-def _cosine_rect(s, t):
-    s = s / np.linalg.norm(s, axis=1, keepdims=True)
-    t = t / np.linalg.norm(t, axis=1, keepdims=True)
-    return s @ t.T
+    return _accuracy_of(cosine(s, t).argmax(axis=1))
 
 
 def _accuracy_of(best) -> float:
@@ -237,17 +207,16 @@ def _accuracy_of(best) -> float:
 
 def _acc_mistake(kind):
     def when(got, source, target):
-        s, t = np.asarray(source, float), np.asarray(target, float)
-        right = _translation_accuracy(s, t)
+        right = _translation_accuracy(source, target)
         if kind == "dot":
-            alt = _accuracy_of((s @ t.T).argmax(axis=1))
+            alt = _accuracy_of(scores(source, target, "dot").argmax(axis=1))
         elif kind == "axis":
-            alt = _accuracy_of(_cosine_rect(s, t).argmax(axis=0))
+            alt = _accuracy_of(cosine(source, target).argmax(axis=0))
         elif kind == "count":
-            alt = right * len(s)
+            alt = right * len(source)
         else:  # percent
             alt = right * 100
-        return not np.isclose(alt, right) and np.isclose(float(got), alt)
+        return instead_close(got, alt, right)
     return when
 
 

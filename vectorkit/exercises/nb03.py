@@ -12,6 +12,7 @@ memorises the benchmark's answers does not pass.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 
 import numpy as np
@@ -24,6 +25,8 @@ from vectorkit.exercises import (
     ThoughtQuestion,
     bind_questions,
 )
+from vectorkit.exercises._compare import describe
+from vectorkit.exercises._function import signature_problem
 from vectorkit.exercises._placeholder import uses_placeholder
 
 # --- q1: recall@k -----------------------------------------------------------------------------
@@ -154,7 +157,7 @@ def _search(query, k=5):
 
 def _ranking_reason(got, expected):
     if isinstance(got, str) or not isinstance(got, list | tuple | np.ndarray):
-        return (f"it returns a {type(got).__name__}; return a list of document ids such as "
+        return (f"it returns {describe(got)}; return a list of document ids such as "
                 "['d112', 'd113']")
     got = list(np.asarray(got).tolist())
     if got and all(isinstance(g, int) for g in got):
@@ -252,9 +255,13 @@ def _score(rank_fn, kinds) -> tuple[float, str | None]:
     for kind, text, rel in _bench()["judged"]:
         if kind not in kinds:
             continue
-        ranked = rank_fn(text)
+        try:
+            ranked = rank_fn(text)
+        except Exception as exc:
+            return 0.0, (f"your function raised {type(exc).__name__}: {exc} for the query "
+                         f"{text!r}")
         if isinstance(ranked, str) or not isinstance(ranked, list | tuple | np.ndarray):
-            return 0.0, (f"your function returned a {type(ranked).__name__} for the query "
+            return 0.0, (f"your function returned {describe(ranked)} for the query "
                          f"{text!r}; return a list of document ids, best first")
         ranked = [d for d in np.asarray(ranked, dtype=object).tolist() if d is not None]
         unknown = [d for d in ranked if d not in known]
@@ -275,9 +282,19 @@ def _semantic_ranking(query):
     return _search(query, k=10)
 
 
-def _beats_bm25(rank_fn):
+def _not_a_ranking(rank_fn, question: str, name: str) -> str | None:
+    """Why ``rank_fn`` cannot be called as ``name(query)``, or ``None``."""
     if not callable(rank_fn):
-        return "pass your ranking function itself, e.g. ex.q3.check(my_ranking)"
+        return (f"pass your ranking function itself, e.g. ex.{question}.check({name}) without "
+                f"parentheses after {name}")
+    return signature_problem(rank_fn, name, inspect.signature(_semantic_ranking),
+                             [(("a query",), {})])
+
+
+def _beats_bm25(rank_fn):
+    problem = _not_a_ranking(rank_fn, "q3", "my_ranking")
+    if problem:
+        return problem
     yours, problem = _score(rank_fn, {"paraphrase"})
     if problem:
         return problem
@@ -321,8 +338,9 @@ def _routed_ranking(query):
 
 
 def _beats_both(rank_fn):
-    if not callable(rank_fn):
-        return "pass your ranking function itself, e.g. ex.q4.check(hybrid_ranking)"
+    problem = _not_a_ranking(rank_fn, "q4", "hybrid_ranking")
+    if problem:
+        return problem
     every = {"paraphrase", "exact", "mixed"}
     yours, problem = _score(rank_fn, every)
     if problem:

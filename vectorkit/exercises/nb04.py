@@ -26,6 +26,8 @@ from vectorkit.exercises import (
     ValueQuestion,
     bind_questions,
 )
+from vectorkit.exercises._compare import describe
+from vectorkit.exercises._mistakes import cosine, instead_close, says
 
 # --- q1: the nearest image --------------------------------------------------------------------
 
@@ -46,10 +48,10 @@ q1 = ValueQuestion(
     "itself. Give its name as a string, e.g. 'coffee'.",
     _NEAREST,
     mistakes=[
-        Mistake(lambda x: x.strip().casefold() == "grace_hopper",
+        Mistake(says("grace_hopper"),
                 "every image is most similar to itself (cosine 1): leave grace_hopper out, "
                 "e.g. ask the index for k=2 and take the second hit"),
-        Mistake(lambda x: x.strip().casefold() in ("grass", "brick", "chelsea"),
+        Mistake(says("grass", "brick", "chelsea"),
                 "that image is among the LEAST similar to grace_hopper: take the largest "
                 "cosine similarity, not the smallest"),
         Mistake(_not_a_name, "give the name of one of the 16 images as a string, e.g. "
@@ -120,8 +122,7 @@ def _gradient(h: int, w: int, seed: int) -> np.ndarray:
 
 
 def _cos(a, b) -> float:
-    a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
-    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+    return float(cosine(np.ravel(a), np.ravel(b)))
 
 
 # --- q2: flip_cosine(embed, image) -------------------------------------------------------------
@@ -144,8 +145,7 @@ def _flip_mistake(kind):
             alt = float(np.linalg.norm(a - b))
         else:  # "self": compared the image with itself
             alt = 1.0
-        right = _cos(a, b)
-        return not np.isclose(alt, right, rtol=1e-6) and np.isclose(float(got), alt, rtol=1e-5)
+        return instead_close(got, alt, _cos(a, b))
     return when
 
 
@@ -259,10 +259,10 @@ q3 = ValueQuestion(
     "ex.TRANSFORMS) as a string.",
     _WORST,
     mistakes=[
-        Mistake(lambda x: x.strip().casefold() == "mirror",
+        Mistake(says("mirror"),
                 "that transformation changes the embedding the LEAST: you want the lowest "
                 "cosine similarity (np.argmin / min), not the highest"),
-        Mistake(lambda x: x.strip().casefold() == "centre crop",
+        Mistake(says("centre crop"),
                 "that one hurts a lot, but another transformation lowers the similarity even "
                 "more: compare the scores of all eight"),
         Mistake(lambda x: x.strip().casefold() not in TRANSFORMS,
@@ -323,7 +323,7 @@ def _mirror_invariant_embed(embed, image):
 def _same_direction(got, expected):
     arr = np.asarray(got, dtype=float) if not isinstance(got, str) else None
     if arr is None or arr.dtype == object:
-        return f"it returns {type(got).__name__}; return one vector (a 1-D array)"
+        return f"it returns {describe(got)}; return one vector (a 1-D array)"
     if arr.shape == (2 * expected.size,):
         return ("it returns a vector twice as long as the embedding: you joined the two "
                 "vectors end to end; average them instead so the result has the model's "

@@ -23,6 +23,8 @@ from vectorkit.exercises import (
     ThoughtQuestion,
     bind_questions,
 )
+from vectorkit.exercises._compare import describe
+from vectorkit.exercises._mistakes import best_row, cosine, instead
 
 RATE = 16000
 _SECONDS = 3.0
@@ -45,7 +47,7 @@ def _letters(x) -> list[str]:
 
 def _ranking_check(answer):
     if isinstance(answer, str) or not isinstance(answer, (list, tuple, np.ndarray)):
-        return (f"your answer is a {type(answer).__name__}; give a list of the four letters, "
+        return (f"your answer is {describe(answer)}; give a list of the four letters, "
                 "such as ['A', 'B', 'C', 'D']")
     order = _letters(answer)
     if sorted(order) != sorted(PAIRS):
@@ -177,14 +179,12 @@ def _query_vector(query) -> np.ndarray:
 
 
 def _cosines(query) -> np.ndarray:
-    _, vectors = _library()
-    q = _query_vector(query)
-    return vectors @ q / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(q))
+    return cosine(_library()[1], _query_vector(query))
 
 
 def _nearest_sound(query):
-    names, _ = _library()
-    return names[int(np.argmax(_cosines(query)))]
+    names, vectors = _library()
+    return names[best_row(_query_vector(query), vectors)]
 
 
 class _Name(str):
@@ -195,8 +195,9 @@ class _Name(str):
 
 def _reference(query):
     names, _ = _library()
-    out = _Name(_nearest_sound(query))
-    out.cosines = dict(zip(names, _cosines(query).tolist(), strict=True))
+    cosines = _cosines(query)  # one embedding of the query for the name and the tie check
+    out = _Name(names[int(np.argmax(cosines))])
+    out.cosines = dict(zip(names, cosines.tolist(), strict=True))
     return out
 
 
@@ -210,7 +211,7 @@ def _same_name(got, expected) -> str | None:
     if isinstance(got, (list, tuple, np.ndarray)):
         return "it returns several things; return one name (a str), the nearest sound's"
     if not isinstance(got, str):
-        return f"it returns a {type(got).__name__}; return the nearest sound's name (a str)"
+        return f"it returns {describe(got)}; return the nearest sound's name (a str)"
     cosines = getattr(expected, "cosines", {})
     if got not in cosines:
         return (f"it returns {got!r}, which is not the name of one of the 45 sounds "
@@ -220,17 +221,12 @@ def _same_name(got, expected) -> str | None:
     return "that is not right"
 
 
-def _picked_by(rule):
+def _picked_by(rule: str):
     def when(got, query):
         names, vectors = _library()
-        choice = names[rule(vectors, _query_vector(query))]
-        return got == choice and choice != _nearest_sound(query)
+        q = _query_vector(query)
+        return instead(got, names[best_row(q, vectors, rule)], names[best_row(q, vectors)])
     return when
-
-
-_EUCLIDEAN = _picked_by(lambda m, q: int(np.argmin(np.linalg.norm(m - q, axis=1))))
-_DOT = _picked_by(lambda m, q: int(np.argmax(m @ q)))
-_LEAST = _picked_by(lambda m, q: int(np.argmin(m @ q / np.linalg.norm(m, axis=1))))
 
 
 @functools.cache
@@ -301,13 +297,13 @@ q2 = FunctionQuestion(
     func_name="nearest_sound",
     compare=_same_name,
     mistakes=[
-        Mistake(_EUCLIDEAN, "your function picks the closest sound by Euclidean distance "
+        Mistake(_picked_by("euclidean"), "your function picks the closest sound by Euclidean distance "
                 "{where}; the embeddings have different lengths, so rank by cosine similarity "
                 "(divide by the lengths, or normalise first)"),
-        Mistake(_DOT, "your function picks the largest dot product {where}; the embeddings "
+        Mistake(_picked_by("dot"), "your function picks the largest dot product {where}; the embeddings "
                 "have different lengths, so a long vector wins just by being long: use cosine "
                 "similarity"),
-        Mistake(_LEAST, "your function returns the least similar sound {where}: use argmax, "
+        Mistake(_picked_by("least"), "your function returns the least similar sound {where}: use argmax, "
                 "not argmin"),
     ],
     hints=[
@@ -375,7 +371,7 @@ def tempo_data():
 def _tempo_check(predicted):
     truth = _TEST_LABELS
     if isinstance(predicted, str) or not isinstance(predicted, (list, tuple, np.ndarray)):
-        return (f"your answer is a {type(predicted).__name__}; give one label per test clip, "
+        return (f"your answer is {describe(predicted)}; give one label per test clip, "
                 "as a list such as ['slow', 'fast', ...]")
     labels = [str(p).strip().lower() for p in np.asarray(predicted, dtype=object).tolist()]
     if len(labels) != len(truth):
