@@ -191,6 +191,14 @@ def test_search_results_from_index_result():
     assert [t.get_text() for t in by_key.axes[0].get_yticklabels()][-1] == "1. zero"
     with pytest.raises(ValueError, match="several queries"):
         vk.plot.search_results("q", index.search(np.eye(2), k=2), items=docs)
+    named = vk.Index(np.eye(2), ids=["x", "y"]).search(np.array([1.0, 0.0]), k=2)
+    with pytest.raises(ValueError, match="`items` \\(a list of 3\\) has no entry for the "
+                                         "result id 'x'"):
+        vk.plot.search_results("q", named, items=docs)
+    with pytest.raises(ValueError, match="`items` \\(a list of 1\\) has no entry .* id 2"):
+        vk.plot.search_results("q", result, items=docs[:1])
+    with pytest.raises(ValueError, match="`items` \\(a dict\\) has no entry .* id 'y'"):
+        vk.plot.search_results("q", named, items={"x": "ex"})
 
 
 def test_search_results_images():
@@ -202,6 +210,19 @@ def test_search_results_images():
     # a text query over images shows the text in the query cell
     fig = vk.plot.search_results("dark", [(imgs[0], 0.9)])
     assert _texts(fig.axes[0]) == ["dark"] and fig.axes[1].images
+
+
+@pytest.mark.parametrize("scores", [[0.71, 0.55], [0.4, -0.2], [-0.1, -0.3]])
+def test_ranked_bars_leave_room_for_their_labels(scores):
+    """Text hits and top classes share one bar drawing: best on top, value labels in view."""
+    fig = vk.plot.search_results("q", [(f"doc {i}", s) for i, s in enumerate(scores)])
+    ax = fig.axes[0]
+    assert [p.get_width() for p in ax.patches] == pytest.approx(scores[::-1])
+    assert [t.get_text() for t in ax.texts] == [f"{s:.3f}" for s in scores[::-1]]
+    lo, hi = ax.get_xlim()
+    span = max(0.0, max(scores)) - min(0.0, min(scores))
+    assert lo <= min(0.0, min(scores)) - (0.1 * span if min(scores) < 0 else 0)
+    assert hi >= max(0.0, max(scores)) + (0.1 * span if max(scores) > 0 else 0)
 
 
 @pytest.mark.parametrize("results, kwargs, match", [

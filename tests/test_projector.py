@@ -43,6 +43,13 @@ def test_dataframe_metadata(tmp_path):
     assert _read(tmp_path / "metadata.tsv")[:2] == ["x", "y"]
 
 
+def test_series_metadata_is_one_column(tmp_path):
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"topic": ["pets", "tax"]}, index=[7, 3])
+    vk.export_projector(np.ones((2, 2)), df["topic"], tmp_path)  # a Series, any index
+    assert _read(tmp_path / "metadata.tsv") == ["pets", "tax", ""]
+
+
 def test_tabs_and_newlines_are_escaped(tmp_path):
     labels = ["tab\there", "two\nlines", "back\\slash", "", "cr\r"]
     vk.export_projector(np.ones((5, 2)), labels, tmp_path)

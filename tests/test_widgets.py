@@ -245,8 +245,62 @@ def test_image_search_static_and_bad_input():
         coll.neighbours(4)
     with pytest.raises(ValueError, match="at least 2 images"):
         vk.widgets.image_search(FakeImage(), imgs[:1])
-    with pytest.raises(ValueError, match="list of 4 names"):
+    with pytest.raises(ValueError, match="`captions` has 1 entries but 4 are needed"):
         vk.widgets.image_search(FakeImage(), imgs, ["a"])
+    with pytest.raises(ValueError, match="`query` must be an image number 0..3, got 4"):
+        vk.widgets.image_search(FakeImage(), imgs, query=4)  # not a TraitError from the picker
+    with pytest.raises(ValueError, match="at least 2 images, got a single image"):
+        vk.widgets.image_search(FakeImage(), imgs[0])
+
+
+def test_neighbours_use_the_index_and_leave_the_item_out():
+    """Duplicates tie at cosine 1: the item itself is left out wherever the tie puts it."""
+    imgs, names = _images()
+    imgs = [imgs[0], imgs[0], imgs[0], imgs[2]]  # three identical red images, one blue
+    coll = vk.widgets.ImageCollection(FakeImage(), imgs, names)
+    for i in range(3):
+        hits = coll.neighbours(i, k=3)
+        assert [j for j, _ in hits] == [j for j in range(4) if j != i]
+        assert [s for _, s in hits][:2] == pytest.approx([1.0, 1.0])
+    E = FakeImage().embed(imgs)
+    assert coll.neighbours(3, k=1)[0][1] == pytest.approx(vk.cosine_similarity(E[3], E[0]))
+
+
+class _Stated:
+    """A model that states its modality, as every vectorkit model does."""
+
+    def __init__(self, modality):
+        self.modality, self.name = modality, f"fake-{modality}"
+
+    def embed(self, items, **kwargs):
+        raise AssertionError("a model of the wrong modality must be refused before embedding")
+
+
+@pytest.mark.parametrize("make, wanted", [
+    (lambda m: vk.widgets.image_search(m, _images()[0]), "image"),
+    (lambda m: vk.widgets.audio_explorer(m, [tone(200), tone(300)], sample_rate=8000), "audio"),
+    (lambda m: vk.widgets.search_box(DOCS, m), "text"),
+    (lambda m: vk.widgets.similarity_explorer(m, ["a", "b"]), "text"),
+])
+def test_a_model_of_the_wrong_modality_is_named(make, wanted):
+    other = "text" if wanted != "text" else "image"
+    with pytest.raises(ValueError, match=f"`model` must be an? {wanted} model, e.g. "
+                                         rf"vk.load_model\('{wanted}'\); got 'fake-{other}', "
+                                         f"an? {other} model"):
+        make(_Stated(other))
+    with pytest.raises(TypeError, match=r"`model` must have an embed\(\) method"):
+        make("not a model")
+
+
+def test_a_zero_embedding_names_the_collection():
+    class Zero(FakeImage):
+        def embed(self, images, **kwargs):
+            out = super().embed(images)
+            out[1] = 0
+            return out
+
+    with pytest.raises(ValueError, match="embeddings of `images`.*row 1 is the zero vector"):
+        vk.widgets.ImageCollection(Zero(), *_images())
 
 
 # ---- audio --------------------------------------------------------------------------------
@@ -282,6 +336,9 @@ def test_audio_explorer_static_dict_and_no_classifier():
         vk.widgets.audio_explorer(FakeAudio(), [tone(200)], sample_rate=8000)
     with pytest.raises(ValueError, match="sample_rate"):
         vk.widgets.audio_explorer(FakeAudio(), [tone(200), tone(300)])
+    with pytest.raises(ValueError, match="`top_k` must be a positive integer"):
+        vk.widgets.audio_explorer(FakeAudio(), [tone(200), tone(300)], sample_rate=8000,
+                                  top_k=0)
 
 
 # ---- projections --------------------------------------------------------------------------
@@ -318,8 +375,11 @@ def test_projection_static_and_bad_input(clusters):
     assert fig.axes[0].get_xlabel() == "PCA 1" and fig.axes[0].get_legend() is not None
     with pytest.raises(ValueError, match="`method` must be one of"):
         vk.widgets.projection_explorer(X, method="lda")
-    with pytest.raises(ValueError, match="`labels` must have one entry per row"):
+    with pytest.raises(ValueError, match="`labels` has 1 entries but 24 are needed \\(one per "
+                                         "row of `X`\\)"):
         vk.widgets.projection_explorer(X, ["a"])
+    with pytest.raises(ValueError, match="`X` must be a 2-D array"):
+        vk.widgets.projection_explorer(X.reshape(4, 6, 8))
     with pytest.raises(ValueError, match="`perplexity`"):
         vk.widgets.projection_explorer(X, perplexity=0)
 

@@ -41,6 +41,8 @@ def escape_cell(value) -> str:
 
 def _metadata_table(metadata, n: int) -> tuple[list[str] | None, list[list]]:
     """Return ``(header or None, rows)`` from the supported metadata shapes."""
+    if not hasattr(metadata, "columns") and hasattr(metadata, "to_list"):
+        metadata = metadata.to_list()  # a pandas Series (e.g. df["topic"]): one column
     if hasattr(metadata, "columns") and hasattr(metadata, "itertuples"):  # pandas DataFrame
         header = [str(c) for c in metadata.columns]
         rows = [list(r) for r in metadata.itertuples(index=False, name=None)]
@@ -82,8 +84,8 @@ def export_projector(X, metadata=None, folder="projector") -> Path:
 
     Args:
         X: vectors, shape ``(n, d)``.
-        metadata: one label per vector (a list), or several columns as a dict
-            ``{"name": [...], "topic": [...]}`` or a pandas DataFrame; ``None`` writes
+        metadata: one label per vector (a list or a pandas Series), or several columns as a
+            dict ``{"name": [...], "topic": [...]}`` or a pandas DataFrame; ``None`` writes
             only ``vectors.tsv``.
         folder: directory to write into (created if needed; existing files replaced).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from vectorkit._validation import as_vectors
-from vectorkit.plot._figure import check_labels, finish, new_axes, short
+from vectorkit.plot._figure import check_labels, finish, new_axes, ranked_bars, short
 
 __all__ = ["similarity_heatmap", "top_classes"]
 
@@ -50,11 +50,12 @@ def similarity_heatmap(labels, matrix, *, col_labels=None, ax=None, title="Pairw
         ...                                  vk.cosine_similarity(E, E))
     """
     m = as_vectors(matrix, "matrix", np.float64, allow_1d=False)
-    rows = check_labels(labels, m.shape[0], "labels")
+    rows = check_labels(labels, m.shape[0], "labels", "row of `matrix`")
     if col_labels is None and m.shape[0] != m.shape[1]:
         raise ValueError(f"`matrix` is {m.shape[0]} x {m.shape[1]}: pass `col_labels` for its "
                          f"{m.shape[1]} columns")
-    cols = rows if col_labels is None else check_labels(col_labels, m.shape[1], "col_labels")
+    cols = rows if col_labels is None else check_labels(col_labels, m.shape[1], "col_labels",
+                                                     "column of `matrix`")
     n_cells = m.size
     if annotate is None:
         annotate = n_cells <= ANNOTATE_MAX_CELLS
@@ -116,14 +117,8 @@ def top_classes(pairs, *, ax=None, title="Top classes", xlabel="score"):
     """
     items = _pairs(pairs)
     fig, ax, own = new_axes(ax, figsize=(6.4, 1.2 + 0.4 * len(items)))
-    labels = [short(label, 35) for label, _ in items][::-1]
-    scores = [s for _, s in items][::-1]
-    bars = ax.barh(range(len(items)), scores, color="tab:blue")
-    ax.set_yticks(range(len(items)), labels)
-    ax.bar_label(bars, labels=[f"{s:.2f}" for s in scores], padding=3, fontsize=8)
-    top = max(scores)
-    if top > 0:
-        ax.set_xlim(min(0.0, min(scores)), top * 1.15)
+    ranked_bars(ax, [short(label, 35) for label, _ in items], [s for _, s in items],
+                "tab:blue", 2)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("class")
     ax.set_title(title)

@@ -124,13 +124,28 @@ def short(text, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def check_labels(labels, n: int, name: str) -> list[str]:
-    """Return ``labels`` as ``n`` strings, or raise naming the argument."""
+def check_labels(labels, n: int, name: str, per: str = "item") -> list[str]:
+    """Return ``labels`` as ``n`` strings (one per ``per``), or raise naming the argument."""
     if labels is None:
         return [str(i) for i in range(n)]
     if isinstance(labels, str | bytes) or not hasattr(labels, "__len__"):
-        raise ValueError(f"`{name}` must be a list of {n} labels, got {type(labels).__name__}")
+        raise ValueError(f"`{name}` must be a list of {n} labels (one per {per}), got "
+                         f"{type(labels).__name__}")
     labels = [str(x) for x in (labels.tolist() if isinstance(labels, np.ndarray) else labels)]
     if len(labels) != n:
-        raise ValueError(f"`{name}` has {len(labels)} entries but {n} are needed")
+        raise ValueError(f"`{name}` has {len(labels)} entries but {n} are needed "
+                         f"(one per {per})")
     return labels
+
+
+def ranked_bars(ax, names: list[str], scores: list[float], colour: str, decimals: int,
+                name_size=None) -> None:
+    """Horizontal bars of ``scores`` (given best first) drawn best at the top, each labelled
+    with its value; the x range leaves room for the labels on either side of zero."""
+    names, scores = names[::-1], scores[::-1]
+    bars = ax.barh(range(len(scores)), scores, color=colour)
+    ax.set_yticks(range(len(scores)), names, fontsize=name_size)
+    ax.bar_label(bars, labels=[f"{s:.{decimals}f}" for s in scores], padding=3, fontsize=8)
+    lo, hi = min(0.0, min(scores)), max(0.0, max(scores))
+    room = 0.18 * ((hi - lo) or 1.0)
+    ax.set_xlim(lo - room if lo < 0 else 0.0, hi + room if hi > 0 else 0.0)

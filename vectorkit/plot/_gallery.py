@@ -7,7 +7,14 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from vectorkit.plot._figure import check_labels, finish, new_axes, new_grid, short
+from vectorkit.plot._figure import (
+    check_labels,
+    finish,
+    new_axes,
+    new_grid,
+    ranked_bars,
+    short,
+)
 
 __all__ = ["image_grid", "search_results"]
 
@@ -49,7 +56,7 @@ def image_grid(images, captions=None, *, ncols=None, title="Images", size=2.2):
     """
     items = _image_list(images)
     n = len(items)
-    caps = check_labels(captions, n, "captions")
+    caps = check_labels(captions, n, "captions", "image")
     if ncols is None:
         ncols = min(5, n)
     if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
@@ -70,6 +77,17 @@ def image_grid(images, captions=None, *, ncols=None, title="Images", size=2.2):
     return finish(fig, None, True, text)
 
 
+def _item(items, i):
+    """The entry of ``items`` (a list or a dict id -> item) for the result id ``i``."""
+    try:
+        return items[i] if isinstance(items, Mapping) else items[int(i)]
+    except (KeyError, IndexError, TypeError, ValueError):
+        kind = "dict" if isinstance(items, Mapping) else f"list of {len(items)}"
+        raise ValueError(f"`items` (a {kind}) has no entry for the result id {i!r}: pass the "
+                         "collection the index was built from, a list indexed by the ids "
+                         "0..n-1 or a dict id -> item") from None
+
+
 def _hits(results, items, k):
     """Return ``[(item, score), ...]`` and a default score label from the accepted inputs."""
     label = "score"
@@ -85,12 +103,7 @@ def _hits(results, items, k):
         for i, s in zip(ids.tolist(), scores.tolist(), strict=True):
             if i is None:
                 continue
-            if items is None:
-                pairs.append((i, s))
-            elif isinstance(items, Mapping):
-                pairs.append((items[i], s))
-            else:
-                pairs.append((items[int(i)], s))
+            pairs.append((i if items is None else _item(items, i), s))
     else:
         try:
             pairs = [(item, float(score)) for item, score in results]
@@ -133,7 +146,7 @@ def search_results(query, results, *, items=None, k=None, kind=None, title=None,
     pairs, default_label = _hits(results, items, k)
     score_label = score_label or default_label
     hit_names = [x if isinstance(x, str) else "image" for x, _ in pairs] if names is None \
-        else check_labels(names, len(pairs), "names")
+        else check_labels(names, len(pairs), "names", "hit shown")
     if kind is None:
         kind = "image" if not all(isinstance(x, str) for x in [query, *[p[0] for p in pairs]]) \
             else "text"
@@ -155,14 +168,8 @@ def search_results(query, results, *, items=None, k=None, kind=None, title=None,
 
 def _text_results(pairs, title, score_label):
     fig, ax, _ = new_axes(None, figsize=(8.0, 1.2 + 0.45 * len(pairs)))
-    names = [f"{r}. {short(x, 60)}" for r, (x, _) in enumerate(pairs, 1)][::-1]
-    scores = [s for _, s in pairs][::-1]
-    bars = ax.barh(range(len(pairs)), scores, color="tab:green")
-    ax.set_yticks(range(len(pairs)), names, fontsize=9)
-    ax.bar_label(bars, labels=[f"{s:.3f}" for s in scores], padding=3, fontsize=8)
-    hi = max(scores)
-    if hi > 0:
-        ax.set_xlim(min(0.0, min(scores)), hi * 1.18)
+    ranked_bars(ax, [f"{r}. {short(x, 60)}" for r, (x, _) in enumerate(pairs, 1)],
+                [s for _, s in pairs], "tab:green", 3, name_size=9)
     ax.set_xlabel(score_label)
     ax.set_ylabel("rank. result")
     ax.set_title(title)

@@ -68,8 +68,8 @@ def scatter(points, labels=None, texts=None, images=None, *, ax=None,
     if dim not in (2, 3):
         raise ValueError(f"`points` must have 2 or 3 columns (use vk.reduce first), got shape "
                          f"{pts.shape}")
-    lab = check_labels(labels, n, "labels") if labels is not None else None
-    txt = check_labels(texts, n, "texts") if texts is not None else None
+    lab = check_labels(labels, n, "labels", "point") if labels is not None else None
+    txt = check_labels(texts, n, "texts", "point") if texts is not None else None
     if images is not None:
         if dim == 3:
             raise ValueError("`images` thumbnails work on 2-D points only; reduce to "

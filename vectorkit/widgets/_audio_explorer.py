@@ -12,15 +12,18 @@ from vectorkit.widgets._common import (
     StaticFallback,
     bar,
     check_k,
+    check_model,
+    cosine_index,
     embed,
     error_html,
     esc,
     fmt,
+    item_number,
+    names_list,
     nearest,
     require_ipywidgets,
     use_static,
 )
-from vectorkit.widgets._image_search import names_list
 
 __all__ = ["SoundCollection", "audio_explorer"]
 
@@ -41,25 +44,26 @@ class SoundCollection:
     RATE = 16000
 
     def __init__(self, model, sounds, names=None, sample_rate=None, top_k: int = 5):
+        check_model(model, "audio")
         if isinstance(sounds, dict):
             names, sounds = list(sounds), list(sounds.values())
         if not isinstance(sounds, list | tuple) or len(sounds) < 2:
+            got = f"{len(sounds)}" if isinstance(sounds, list | tuple) else type(sounds).__name__
             raise ValueError("`sounds` must be a list (or dict name -> sound) of at least 2 "
-                             f"sounds, got {type(sounds).__name__}")
+                             f"sounds, got {got}")
         if names is None and all(hasattr(s, "name") for s in sounds):
             names = [s.name for s in sounds]
-        self.names = names_list(names, len(sounds), "sound")
+        self.names = names_list(names, len(sounds), "sound", "names")
+        self.top_k = check_k(top_k, "top_k")
         self.samples = [_to_16k(s, sample_rate, f"sounds[{i}]") for i, s in enumerate(sounds)]
         self.model = model
         self.vectors = embed(model, self.samples, sample_rate=self.RATE)
-        self.top_k = check_k(top_k)
+        self.index = cosine_index(self.vectors, "sounds")
         self._tags: dict[int, list] = {}
 
     def neighbours(self, i: int, k: int = 3) -> list[tuple[int, float]]:
-        if isinstance(i, bool) or not isinstance(i, int | np.integer) \
-                or not 0 <= i < len(self.samples):
-            raise ValueError(f"`i` must be a sound number 0..{len(self.samples) - 1}, got {i!r}")
-        return nearest(self.vectors, int(i), check_k(k))
+        """``(index, cosine)`` of the ``k`` sounds nearest to sound ``i``, best first."""
+        return nearest(self.index, item_number(i, len(self.samples), "sound"), check_k(k))
 
     def tags(self, i: int) -> list[tuple[str, float]]:
         """The model's top tags for sound ``i`` (empty if the model has no classifier)."""

@@ -8,6 +8,8 @@ import io
 
 import numpy as np
 
+from vectorkit.index import check_k  # noqa: F401  (the widgets' `k` check)
+
 #: Widgets show scores with this many decimals.
 DECIMALS = 3
 
@@ -33,6 +35,27 @@ def use_static(static) -> bool:
     return bool(static)
 
 
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "an image", "a sound"."""
+    return f"{'an' if word[:1] in tuple('aeiou') else 'a'} {word}"
+
+
+def check_model(model, modality: str) -> None:
+    """Raise unless ``model`` can embed and, when it states a modality, it is ``modality``.
+
+    A vectorkit model of the wrong kind would otherwise fail deep inside with a message about
+    its input (an image array "must be a string", a sentence "no such image file").
+    """
+    if not hasattr(model, "embed"):
+        raise TypeError(f"`model` must have an embed() method (e.g. vk.load_model({modality!r})),"
+                        f" got {type(model).__name__}")
+    got = getattr(model, "modality", None)
+    if isinstance(got, str) and got and got != modality:
+        name = getattr(model, "name", "") or type(model).__name__
+        raise ValueError(f"`model` must be {_a(modality)} model, e.g. "
+                         f"vk.load_model({modality!r}); got {name!r}, {_a(got)} model")
+
+
 def embed(model, items: list, typed: bool = False, **kwargs) -> np.ndarray:
     """``(n, dim)`` float32 embeddings of ``items`` by any object with ``embed(list)``.
 
@@ -41,9 +64,6 @@ def embed(model, items: list, typed: bool = False, **kwargs) -> np.ndarray:
     """
     from vectorkit.models import EmbeddingModel
 
-    if not hasattr(model, "embed"):
-        raise TypeError(f"`model` must have an embed() method (e.g. vk.load_model('text')), "
-                        f"got {type(model).__name__}")
     if typed and isinstance(model, EmbeddingModel):
         kwargs = {"cache": False, "progress": False, **kwargs}
     out = np.asarray(model.embed(list(items), **kwargs), dtype=np.float32)
@@ -53,19 +73,42 @@ def embed(model, items: list, typed: bool = False, **kwargs) -> np.ndarray:
     return out
 
 
-def nearest(vectors: np.ndarray, i: int, k: int) -> list[tuple[int, float]]:
-    """The ``k`` rows most cosine-similar to row ``i`` (itself excluded), best first."""
-    from vectorkit.similarity import cosine_similarity
+def names_list(names, n: int, default: str, name: str) -> list[str]:
+    """``n`` display names: ``names`` checked like plot labels, or "default 0", "default 1"..."""
+    from vectorkit.plot._figure import check_labels
 
-    scores = np.asarray(cosine_similarity(vectors[i], vectors), dtype=np.float64)
-    order = [int(j) for j in np.argsort(-scores, kind="stable") if j != i][:k]
-    return [(j, float(scores[j])) for j in order]
+    if names is None:
+        return [f"{default} {i}" for i in range(n)]
+    return check_labels(names, n, name, per=default)
 
 
-def check_k(k) -> int:
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"`k` must be a positive integer, got {k!r}")
-    return int(k)
+def item_number(i, n: int, what: str, name: str = "i") -> int:
+    """``i`` as an int in ``0..n-1`` (an item of a collection), or raise naming ``name``."""
+    if isinstance(i, bool) or not isinstance(i, int | np.integer) or not 0 <= i < n:
+        raise ValueError(f"`{name}` must be {_a(what)} number 0..{n - 1}, got {i!r}")
+    return int(i)
+
+
+def cosine_index(vectors: np.ndarray, items: str):
+    """A cosine ``vk.Index`` over a collection's embeddings (``items`` names the argument)."""
+    from vectorkit.index import Index
+
+    try:
+        return Index(vectors, metric="cosine")
+    except ValueError as exc:  # a zero embedding: name the user's argument, not `vectors`
+        raise ValueError(f"cannot compare the embeddings of `{items}`: {exc}") from None
+
+
+def nearest(index, i: int, k: int) -> list[tuple[int, float]]:
+    """``(row, cosine)`` of the ``k`` rows of ``index`` nearest to its row ``i``, best first.
+
+    ``index`` is a cosine ``vk.Index`` with the default ids ``0..n-1``. Row ``i`` itself is
+    left out; the top ``k + 1`` always hold the top ``k`` of the other rows, ties included.
+    """
+    result = index.search(index.vectors[i], k + 1)
+    hits = [(int(j), float(s)) for j, s in zip(result.ids.tolist(), result.scores.tolist(),
+                                               strict=True) if j != i]
+    return hits[:k]
 
 
 def esc(text) -> str:
@@ -127,3 +170,25 @@ class StaticFallback:
         data["text/html"] = self.static_html()
         data["text/plain"] = self.summary()
         return data
+
+
+class FigureView(StaticFallback):
+    """Mixin for widgets that show a ``vk.plot`` figure: ``self.picture`` (an Image widget)
+    and ``self.caption`` (an HTML widget) hold the PNG and its alt text."""
+
+    alt = ""
+    default_summary = "Figure"
+
+    def show_figure(self, fig) -> None:
+        """Render ``fig`` into the picture and write its alt text as the caption."""
+        from vectorkit.plot import alt_text
+
+        self.alt = alt_text(fig)
+        self.picture.value = figure_png(fig)
+        self.caption.value = f'<p class="vk-alt">{esc(self.alt)}</p>'
+
+    def static_html(self) -> str:
+        return img_tag(self.picture.value, self.alt) + self.caption.value
+
+    def summary(self) -> str:
+        return self.alt or self.default_summary

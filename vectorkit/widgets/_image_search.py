@@ -4,31 +4,21 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
-
 from vectorkit.widgets._common import (
-    StaticFallback,
+    FigureView,
     check_k,
+    check_model,
+    cosine_index,
     embed,
     error_html,
-    esc,
-    figure_png,
-    img_tag,
+    item_number,
+    names_list,
     nearest,
     require_ipywidgets,
     use_static,
 )
 
-__all__ = ["ImageCollection", "image_search", "names_list"]
-
-
-def names_list(names, n: int, default: str) -> list[str]:
-    if names is None:
-        return [f"{default} {i}" for i in range(n)]
-    if isinstance(names, str) or len(names) != n:
-        got = len(names) if not isinstance(names, str) else "a string"
-        raise ValueError(f"`captions`/`names` must be a list of {n} names, got {got}")
-    return [str(x) for x in names]
+__all__ = ["ImageCollection", "image_search"]
 
 
 class ImageCollection:
@@ -47,19 +37,19 @@ class ImageCollection:
     def __init__(self, model, images, captions=None):
         from vectorkit.images import as_images
 
+        check_model(model, "image")
         single, rgb = as_images(images, "images")
         if single or len(rgb) < 2:
-            raise ValueError("`images` must be a list of at least 2 images")
+            got = "a single image" if single else f"{len(rgb)}"
+            raise ValueError(f"`images` must be a list of at least 2 images, got {got}")
         self.images = rgb
-        self.captions = names_list(captions, len(rgb), "image")
+        self.captions = names_list(captions, len(rgb), "image", "captions")
         self.vectors = embed(model, rgb)
+        self.index = cosine_index(self.vectors, "images")
 
     def neighbours(self, i: int, k: int = 4) -> list[tuple[int, float]]:
         """``(index, cosine)`` of the ``k`` images nearest to image ``i``, best first."""
-        if isinstance(i, bool) or not isinstance(i, int | np.integer) \
-                or not 0 <= i < len(self.images):
-            raise ValueError(f"`i` must be an image number 0..{len(self.images) - 1}, got {i!r}")
-        return nearest(self.vectors, int(i), check_k(k))
+        return nearest(self.index, item_number(i, len(self.images), "image"), check_k(k))
 
     def figure(self, i: int, k: int = 4):
         """The query image and its neighbours as a ``vk.plot.search_results`` figure."""
@@ -76,8 +66,10 @@ class ImageCollection:
 def _image_class():
     widgets = require_ipywidgets()
 
-    class ImageSearch(StaticFallback, widgets.VBox):
+    class ImageSearch(FigureView, widgets.VBox):
         """Pick an image, see its nearest neighbours (see :func:`image_search`)."""
+
+        default_summary = "Image search"
 
         def __init__(self, collection: ImageCollection, k: int):
             self.collection, self.k = collection, k
@@ -91,24 +83,13 @@ def _image_class():
             self.update()
 
         def update(self, change=None):
-            from vectorkit.plot import alt_text
-
             try:
                 i = self.picker.value
                 self.hits = self.collection.neighbours(i, self.k)
-                fig = self.collection.figure(i, self.k)
-                self.alt = alt_text(fig)
-                self.picture.value = figure_png(fig)
-                self.caption.value = f'<p class="vk-alt">{esc(self.alt)}</p>'
+                self.show_figure(self.collection.figure(i, self.k))
             except Exception as exc:
                 self.hits = []
                 self.caption.value = error_html(exc)
-
-        def static_html(self) -> str:
-            return img_tag(self.picture.value, getattr(self, "alt", "")) + self.caption.value
-
-        def summary(self) -> str:
-            return getattr(self, "alt", "Image search")
 
     return ImageSearch
 
@@ -132,6 +113,7 @@ def image_search(model, images, captions=None, *, k=4, static=None, query=0):
     """
     collection = ImageCollection(model, images, captions)
     k = min(check_k(k), len(collection.images) - 1)
+    query = item_number(query, len(collection.images), "image", "query")
     if use_static(static):
         return collection.figure(query, k)
     widget = _image_class()(collection, k)

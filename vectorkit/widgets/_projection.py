@@ -6,15 +6,7 @@ import functools
 
 import numpy as np
 
-from vectorkit.widgets._common import (
-    StaticFallback,
-    error_html,
-    esc,
-    figure_png,
-    img_tag,
-    require_ipywidgets,
-    use_static,
-)
+from vectorkit.widgets._common import FigureView, error_html, require_ipywidgets, use_static
 
 __all__ = ["Projection", "projection_explorer"]
 
@@ -33,15 +25,13 @@ class Projection:
 
     def __init__(self, X, labels=None, texts=None, random_state: int = 0):
         from vectorkit._validation import as_vectors
+        from vectorkit.plot._figure import check_labels
         from vectorkit.reduction import umap_available
 
         self.X = as_vectors(X, "X", np.float64, allow_1d=False)
         n = self.X.shape[0]
-        for name, value in (("labels", labels), ("texts", texts)):
-            if value is not None and (isinstance(value, str) or len(value) != n):
-                raise ValueError(f"`{name}` must have one entry per row of `X` ({n}), got "
-                                 f"{len(value) if not isinstance(value, str) else 'a string'}")
-        self.labels, self.texts = labels, texts
+        self.labels, self.texts = (None if v is None else check_labels(v, n, name, "row of `X`")
+                                   for name, v in (("labels", labels), ("texts", texts)))
         self.random_state = random_state
         self.methods = ["pca", "tsne"] + (["umap"] if umap_available() else [])
         self._cache: dict = {}
@@ -79,8 +69,10 @@ class Projection:
 def _make_class():
     widgets = require_ipywidgets()
 
-    class ProjectionExplorer(StaticFallback, widgets.VBox):
+    class ProjectionExplorer(FigureView, widgets.VBox):
         """A method dropdown, a perplexity slider and the scatter plot."""
+
+        default_summary = "Projection explorer"
 
         def __init__(self, projection: Projection, method: str, perplexity: int):
             self.projection = projection
@@ -101,25 +93,14 @@ def _make_class():
             self.update()
 
         def update(self, change=None):
-            from vectorkit.plot import alt_text
-
             method = self.method.value
             self.perplexity.disabled = method != "tsne"
             try:
                 perplexity = self.perplexity.value if method == "tsne" else None
                 self.points = self.projection.points(method, perplexity)
-                fig = self.projection.figure(method, perplexity)
-                self.alt = alt_text(fig)
-                self.picture.value = figure_png(fig)
-                self.caption.value = f'<p class="vk-alt">{esc(self.alt)}</p>'
+                self.show_figure(self.projection.figure(method, perplexity))
             except Exception as exc:
                 self.caption.value = error_html(exc)
-
-        def static_html(self) -> str:
-            return img_tag(self.picture.value, getattr(self, "alt", "")) + self.caption.value
-
-        def summary(self) -> str:
-            return getattr(self, "alt", "Projection explorer")
 
     return ProjectionExplorer
 
@@ -145,6 +126,10 @@ def projection_explorer(X, labels=None, texts=None, *, method="pca", perplexity=
         >>> w.method.value = "tsne"; w.perplexity.value = 5
     """
     projection = Projection(X, labels, texts, random_state)
+    if method == "umap" and "umap" not in projection.methods:
+        from vectorkit.reduction import _import_umap
+
+        _import_umap()  # raises ImportError naming the install command
     if method not in projection.methods:
         raise ValueError(f"`method` must be one of {projection.methods}, got {method!r}")
     if isinstance(perplexity, bool) or not isinstance(perplexity, int) or perplexity < 2:

@@ -11,6 +11,7 @@ from vectorkit.widgets._common import (
     StaticFallback,
     bar,
     check_k,
+    check_model,
     embed,
     error_html,
     esc,
@@ -49,6 +50,8 @@ class SearchEngine:
 
     def __init__(self, index_or_documents, model=None, *, documents=None, keyword_index=None):
         self._searchers: dict = {}
+        if model is not None:
+            check_model(model, "text")  # queries are typed text
         if hasattr(index_or_documents, "search"):
             index = index_or_documents
             if model is not None:

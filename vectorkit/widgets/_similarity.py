@@ -10,6 +10,7 @@ import numpy as np
 from vectorkit.widgets._common import (
     StaticFallback,
     bar,
+    check_model,
     embed,
     error_html,
     fmt,
@@ -45,6 +46,7 @@ def compare_texts(model, texts, _vectors: dict | None = None) -> list[dict]:
         >>> rows[0]["cosine"] > rows[1]["cosine"]
         True
     """
+    check_model(model, "text")
     if isinstance(texts, str) or not hasattr(texts, "__len__") or not 2 <= len(texts) <= 3:
         raise ValueError(f"`texts` must be a list of 2 or 3 strings, got {texts!r}")
     texts = [t if isinstance(t, str) else None for t in texts]
