@@ -120,8 +120,8 @@ _HIDDEN = [
 def _bench():
     """Documents, their ids and vectors, the BM25 index and the judged queries (with kinds).
 
-    The text of every query a check uses is embedded here in one batch: one call per query
-    would cost ~0.35 s each, and the embedding cache then makes the learner's calls fast too.
+    The text of every query a check uses is embedded here in one batch (one model call
+    instead of one per query); the embedding cache then makes the learner's calls fast too.
     """
     import vectorkit as vk
 
