@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import os
 import re
 import subprocess
 import sys
@@ -57,6 +58,7 @@ def test_readme_examples_run():
 
 
 @pytest.mark.parametrize("module", ["vectorkit", "vectorkit.similarity", "vectorkit.cache",
+                                    "vectorkit._tf",
                                     "vectorkit.models._registry", "vectorkit._notebook"])
 def test_docstring_examples(module):
     mod = importlib.import_module(module)
@@ -124,18 +126,20 @@ def test_grade_subcommand_passes_options_through(capsys):
     assert "--timeout" in capsys.readouterr().out
 
 
-def test_setup_notebook_hides_tensorflow_startup_noise():
+def test_first_model_cell_shows_no_tensorflow_startup_noise():
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell("import vectorkit as vk\nvk.setup_notebook()"),
-        nbformat.v4.new_code_cell("import tensorflow as tf\nprint(int(tf.reduce_sum(tf.ones(3))))"),
+        nbformat.v4.new_code_cell("import numpy as np\n"
+                                  "m = vk.load_model('image')\n"
+                                  "print(m.embed(np.zeros((32, 32, 3), np.uint8)).shape)"),
     ]
     NotebookClient(nb, kernel_name="python3", timeout=300).execute()
     texts = [o.get("text", "") for c in nb.cells for o in c.outputs]
-    assert "3\n" in texts
+    assert "(1280,)\n" in texts
     assert not any("oneDNN" in t or "cuInit" in t or "absl" in t for t in texts), texts
 
 
@@ -152,3 +156,18 @@ def test_doctor_reports_a_bundled_model_that_fails_to_run(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "no  musicnn" in out and "dense/kernel" in out
     assert out.strip().splitlines()[-1].startswith("verdict: NOT READY")
+
+
+def test_setup_notebook_does_not_load_tensorflow():
+    code = ("import sys, vectorkit as vk; vk.setup_notebook(); "
+            "print('tensorflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+
+
+def test_tensorflow_loads_quietly_unless_logs_are_asked_for():
+    code = "from vectorkit._tf import tensorflow; tensorflow()"
+    quiet = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": ""})
+    assert "oneDNN" not in quiet.stderr and "absl" not in quiet.stderr

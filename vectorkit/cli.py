@@ -76,12 +76,9 @@ def doctor(check_hub: bool = False, out=None, run_models: bool = True) -> int:
         if v is None and dist != "vectorkit":
             problems.append(f"{dist} is not installed (python -m pip install {dist})")
     try:
-        from vectorkit._notebook import _silenced_fd2
+        from vectorkit._tf import tensorflow
 
-        with _silenced_fd2():  # TF's C++ start-up notices are not problems; errors still raise
-            import tensorflow as tf
-
-            n_cpu = len(tf.config.list_physical_devices("CPU"))
+        n_cpu = len(tensorflow().config.list_physical_devices("CPU"))
         say(f"  TensorFlow imports fine ({n_cpu} CPU device)")
     except Exception as exc:  # a broken TF install is exactly what doctor must report
         problems.append(f"TensorFlow does not import: {type(exc).__name__}: {exc}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from vectorkit._tf import tensorflow
 from vectorkit.models._hub_image import ImageModel, imagenet_labels
 
 # (expand ratio, kernel, stride, repeats, output channels) of the seven MBConv stages
@@ -73,7 +74,7 @@ def flops_per_image(size: int = IMAGE_SIZE) -> float:
 
 def build_network(weights: dict):
     """The network as a ``tf.Module``: ``forward(x)`` maps [0,1] images to (features, logits)."""
-    import tensorflow as tf
+    tf = tensorflow()
 
     class EfficientNetLite0(tf.Module):
         def __init__(self):
@@ -142,7 +143,7 @@ class EfficientNetLite0Model(ImageModel):
     source = "bundled"
 
     def __init__(self, spec=None, jit_compile: bool = False):
-        import tensorflow as tf
+        tf = tensorflow()
 
         from vectorkit.models._torch_legacy import load_state_dict
 

@@ -14,11 +14,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from vectorkit._tf import tensorflow
+
 __all__ = ["export_model"]
 
 
 def _build_module(model):
-    import tensorflow as tf
+    tf = tensorflow()
 
     size = model.image_size
     spec = tf.TensorSpec([None, size, size, 3], tf.float32, name="images")
@@ -78,7 +80,7 @@ def export_model(name_or_model, path, overwrite: bool = False) -> Path:
         raise FileExistsError(f"`path` {str(target)!r} already exists; pass overwrite=True "
                               "to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    import tensorflow as tf
+    tf = tensorflow()
 
     module = _build_module(model)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))

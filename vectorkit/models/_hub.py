@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 from vectorkit._paths import hub_cache_dir
+from vectorkit._tf import tensorflow
 
 _env_lock = threading.Lock()
 
@@ -127,6 +128,7 @@ def resolve(handle: str, bundled: str | None = None) -> Path:
         return entry
     import urllib.error
 
+    tensorflow()  # tensorflow_hub imports TensorFlow: load it quietly first
     import tensorflow_hub as hub
 
     try:
@@ -150,7 +152,7 @@ def resolve(handle: str, bundled: str | None = None) -> Path:
 def load(handle: str, bundled: str | None = None):
     """Load a TF Hub SavedModel (``hub.load`` on the resolved folder) with clear errors."""
     path = resolve(handle, bundled=bundled)
-    import tensorflow as tf
+    tf = tensorflow()
 
     try:
         return tf.saved_model.load(str(path))

@@ -18,9 +18,10 @@ import warnings
 
 import numpy as np
 
+from vectorkit._tf import tensorflow
 from vectorkit.audio import TARGET_RATE
 from vectorkit.models._audio import AudioModel, Clip
-from vectorkit.models._savedmodel import _input_spec
+from vectorkit.models._savedmodel import input_spec
 
 # YAMNet's framing (yamnet/params.py): 0.96 s patches every 0.48 s of 25 ms / 10 ms frames.
 PATCH_HOP = 7680  # 0.48 s
@@ -30,7 +31,7 @@ CHUNK_PATCHES = 125  # windows per model call for long inputs (60 s)
 
 def read_class_map(path) -> list[str]:
     """Class names from a YAMNet-style CSV (``index,mid,display_name``), in index order."""
-    import tensorflow as tf
+    tf = tensorflow()
 
     with tf.io.gfile.GFile(path, "r") as f:
         rows = list(csv.DictReader(f))
@@ -44,13 +45,13 @@ class HubAudioModel(AudioModel):
 
     def __init__(self, obj, name: str, source: str, handle: str | None, version: str = "1",
                  description: str = ""):
-        import tensorflow as tf
+        tf = tensorflow()
 
         self._tf, self._obj = tf, obj
         self.name, self.source, self.handle = name, source, handle
         self.version, self.description = version, description
         self._fn = obj if callable(obj) else obj.signatures["serving_default"]
-        spec = _input_spec(obj)
+        spec = input_spec(obj)
         self._batched = spec is not None and spec.shape.rank == 2
         # 5 s of silence: long enough that a per-window model returns several rows
         out = self._call(np.zeros(5 * TARGET_RATE, np.float32))

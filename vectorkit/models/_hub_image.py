@@ -16,8 +16,10 @@ import json
 
 import numpy as np
 
+from vectorkit._tf import tensorflow
+from vectorkit._validation import check_k
 from vectorkit.models._base import EmbeddingModel, check_top_k, top_k_pairs
-from vectorkit.models._savedmodel import _input_spec
+from vectorkit.models._savedmodel import input_spec
 
 IMAGENET_FILE = ("images", "imagenet_classes.tsv")
 
@@ -114,9 +116,8 @@ class ImageModel(EmbeddingModel):
     def _logits(self, items, batch_size) -> tuple[bool, np.ndarray]:
         """``(is_single, logits (n, n_classes))``, ``batch_size`` images per forward pass."""
         self._check_classifier()
-        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
-                batch_size, int | np.integer) or batch_size < 1):  # the rule of embed()
-            raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
+        if batch_size is not None:
+            check_k(batch_size, "batch_size")  # the rule of embed()
         single, prepared = self._prepare(items)
         bs = int(batch_size or self.batch_size)
         out = [self._run(np.stack(prepared[s:s + bs]))[1] for s in range(0, len(prepared), bs)]
@@ -136,7 +137,7 @@ class HubImageModel(ImageModel):
 
     def __init__(self, obj, name: str, source: str, handle: str | None, *, classifier=None,
                  labels=None, version: str = "1", dim: int | None = None):
-        import tensorflow as tf
+        tf = tensorflow()
 
         self._tf = tf
         self._obj, self._classifier = obj, classifier
@@ -148,7 +149,7 @@ class HubImageModel(ImageModel):
             sigs["serving_default"].structured_outputs)
         self._fn = sigs["serving_default"] if both or not callable(obj) else obj
         self._both = both
-        spec = _input_spec(obj)
+        spec = input_spec(obj)
         if spec is not None and spec.shape.rank == 4 and spec.shape[1] and spec.shape[2]:
             self.image_size = int(spec.shape[1])
         self._uint8_input = spec is not None and spec.dtype == tf.uint8
@@ -194,7 +195,7 @@ def _fingerprint(handle: str | None) -> str:
     if not handle:
         return "1"
     try:
-        import tensorflow as tf
+        tf = tensorflow()
 
         from vectorkit.models import _hub
 

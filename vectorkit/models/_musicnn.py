@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from vectorkit import audio as _audio
+from vectorkit._tf import tensorflow
 from vectorkit.models._audio import AudioModel, Clip
 
 HOP = 256
@@ -74,7 +75,7 @@ def default_checkpoint_dir() -> Path:
 
 def read_checkpoint(checkpoint_dir) -> dict[str, np.ndarray]:
     """Read and check every weight; raise :class:`CheckpointError` naming the first bad one."""
-    import tensorflow as tf
+    tf = tensorflow()
 
     folder = Path(checkpoint_dir)
     indexes = sorted(folder.glob("*.index")) if folder.is_dir() else []
@@ -118,7 +119,7 @@ def read_checkpoint(checkpoint_dir) -> dict[str, np.ndarray]:
 
 def _network(weights: dict[str, np.ndarray]):
     """Build the forward pass as a ``tf.function``: log-mel patches -> (embedding, logits)."""
-    import tensorflow as tf
+    tf = tensorflow()
 
     def bn(i):
         p = "batch_normalization" if i == 0 else f"batch_normalization_{i}"
@@ -238,7 +239,7 @@ class Musicnn(AudioModel):
                 yield ci, patch, start
 
     def _run(self, clips, scores=False):
-        import tensorflow as tf
+        tf = tensorflow()
 
         def flush(items):
             emb, logits = self._forward(tf.constant(np.stack([p for _, p, _ in items])))

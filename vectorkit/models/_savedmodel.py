@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from vectorkit._tf import tensorflow
 from vectorkit.models import _hub
 
 # Wrappers for image and audio SavedModels live with their modality's models.
@@ -14,7 +15,7 @@ _WRAPPERS = {
 }
 
 
-def _input_spec(obj):
+def input_spec(obj):
     """Return the TensorSpec of the first input of the model's call or serving signature."""
     sigs = getattr(obj, "signatures", {}) or {}
     if "serving_default" in sigs:
@@ -34,9 +35,9 @@ def _input_spec(obj):
 
 def guess_modality(obj) -> str:
     """'text' for string inputs, 'image' for 4-D float inputs, 'audio' for 1-D/2-D floats."""
-    import tensorflow as tf
+    tf = tensorflow()
 
-    spec = _input_spec(obj)
+    spec = input_spec(obj)
     if spec is None:
         raise ValueError("the SavedModel has no call function or serving signature to inspect")
     if spec.dtype == tf.string:

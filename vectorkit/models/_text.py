@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from vectorkit._tf import tensorflow
 from vectorkit.models import _hub
 from vectorkit.models._base import EmbeddingModel
 
@@ -75,7 +76,7 @@ class HubTextModel(TextModel):
 
     def __init__(self, obj, name: str, source: str, handle: str | None, dim: int | None = None,
                  version: str = "1"):
-        import tensorflow as tf
+        tf = tensorflow()
 
         self._tf = tf
         self._obj = obj
