@@ -408,3 +408,22 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_projection_umap_without_umap_learn_names_the_install(clusters, monkeypatch):
+    import builtins
+
+    from vectorkit import reduction
+
+    real_import = builtins.__import__
+
+    def no_umap(name, *args, **kwargs):
+        if name == "umap" or name.startswith("umap."):
+            raise ImportError("No module named 'umap'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(reduction, "umap_available", lambda: False)
+    monkeypatch.setattr(builtins, "__import__", no_umap)
+    X, labels = clusters
+    with pytest.raises(ImportError, match=r'pip install "vectorkit\[umap\]"'):
+        vk.widgets.projection_explorer(X, labels, method="umap")
