@@ -18,12 +18,14 @@ __all__ = ["reduce", "METHODS", "PROGRESS_THRESHOLD", "tsne_perplexity", "umap_a
 METHODS = ("pca", "tsne", "umap")
 #: t-SNE / UMAP on more points than this report their progress unless ``progress=False``.
 PROGRESS_THRESHOLD = 2000
-#: t-SNE on up to this many points runs its OpenMP gradient loop on one thread. Measured on
-#: 2 cores (benchmarks/bench_reduction.py): on a busy machine 30 / 300 / 1500 points took
-#: 4.6 / 21 / 104 s with the default threads and 0.3 / 2.1 / 16 s with one (waiting OpenMP
-#: threads spin against the other load); on an idle machine one thread costs 10-30% (200 /
-#: 1000 / 3000 points: 0.42 / 2.77 / 11.8 s against 0.38 / 1.88 / 8.46 s). The small loss
-#: when idle buys protection from the large one when busy (a classroom laptop often is).
+#: t-SNE on up to this many points runs its OpenMP gradient loop on one thread: waiting OpenMP
+#: threads spin against other load, and a classroom laptop often has some. Measured with
+#: benchmarks/bench_reduction.py on 2 cores (seconds, default threads -> one thread):
+#: load average ~5: 300 / 600 / 1500 points 12.0 / 13.6 / 19.9 -> 1.5 / 2.8 / 7.1;
+#: load average ~4: 200 / 1000 / 3000 points 2.9 / 2.0 / 12.6 -> 0.7 / 2.6 / 18.2;
+#: idle: 200 / 1000 / 3000 points 0.38 / 1.88 / 8.46 -> 0.42 / 2.77 / 11.8.
+#: One thread wins several-fold on small inputs or a loaded machine and costs 10-50% on an
+#: idle one (or a lightly loaded one above a few hundred points).
 TSNE_SINGLE_THREAD_BELOW = 5000
 #: scikit-learn's default t-SNE perplexity, used when the data are large enough.
 DEFAULT_PERPLEXITY = 30.0
