@@ -1,4 +1,4 @@
-"""t-SNE speed: vk.reduce (one OpenMP thread below 5,000 points) vs scikit-learn's default.
+"""t-SNE speed: vk.reduce (one OpenMP thread up to 1,000 points) vs scikit-learn's default.
 
 vk.reduce(method="tsne") runs scikit-learn's Barnes-Hut gradient on a single OpenMP thread
 for inputs up to ``vectorkit.reduction.TSNE_SINGLE_THREAD_BELOW`` points, because on small

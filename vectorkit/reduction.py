@@ -25,8 +25,10 @@ PROGRESS_THRESHOLD = 2000
 #: load average ~4: 200 / 1000 / 3000 points 2.9 / 2.0 / 12.6 -> 0.7 / 2.6 / 18.2;
 #: idle: 200 / 1000 / 3000 points 0.38 / 1.88 / 8.46 -> 0.42 / 2.77 / 11.8.
 #: One thread wins several-fold on small inputs or a loaded machine and costs 10-50% on an
-#: idle one (or a lightly loaded one above a few hundred points).
-TSNE_SINGLE_THREAD_BELOW = 5000
+#: idle one (or a lightly loaded one above a few hundred points). Above ~1000 points the
+#: loaded-machine gain is gone (3000 points: 12.6 s -> 18.2 s), so larger inputs keep the
+#: default threads. The course's maps have at most a few hundred points.
+TSNE_SINGLE_THREAD_BELOW = 1000
 #: scikit-learn's default t-SNE perplexity, used when the data are large enough.
 DEFAULT_PERPLEXITY = 30.0
 UMAP_INSTALL = 'pip install "vectorkit[umap]"  (or: pip install umap-learn)'
