@@ -45,7 +45,7 @@ format: $(STAMP)
 	$(BIN)/ruff format vectorkit tests benchmarks
 
 notebooks: $(STAMP)
-	$(BIN)/python -m vectorkit.exercises.generate notebooks/solutions notebooks
+	$(BIN)/python -m vectorkit.course.generate notebooks/solutions notebooks
 
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

@@ -32,9 +32,9 @@ from vectorkit.exercises import (
     ThoughtQuestion,
     ValueQuestion,
     ____,
-    _registry,
     questions,
 )
+from vectorkit.exercises._checker import registry as _registry
 
 
 def _stub(*args, **kwargs):

@@ -21,13 +21,13 @@ from vectorkit.exercises import (
     ThoughtQuestion,
     ValueQuestion,
     ____,
-    _registry,
     bind_questions,
     compare,
     is_placeholder,
     nb01,
     questions,
 )
+from vectorkit.exercises._checker import registry as _registry
 
 
 @pytest.fixture(autouse=True)
@@ -437,13 +437,13 @@ def test_nb01_accepts_reasonable_variants():
         [with_linalg(q, row) for row in m]))).status == "correct"
 
 
-@pytest.mark.parametrize("module", ["vectorkit.exercises", "vectorkit.exercises._placeholder",
-                                    "vectorkit.exercises._compare", "vectorkit.exercises._core",
-                                    "vectorkit.exercises._function",
-                                    "vectorkit.exercises._display",
+@pytest.mark.parametrize("module", ["vectorkit.exercises", "vectorkit.exercises._checker.placeholder",
+                                    "vectorkit.exercises._checker.compare", "vectorkit.exercises._checker.core",
+                                    "vectorkit.exercises._checker.function",
+                                    "vectorkit.exercises._checker.display",
                                     "vectorkit.exercises._mistakes",
-                                    "vectorkit.exercises.generate",
-                                    "vectorkit.exercises.grade"])
+                                    "vectorkit.course.generate",
+                                    "vectorkit.course.grade"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from vectorkit.exercises.generate import (
+from vectorkit.course.generate import (
     CODE_STUB,
     MARKDOWN_STUB,
     MarkupError,
@@ -147,7 +147,7 @@ def test_runs_as_a_module(tmp_path):
     src = tmp_path / "solutions"
     _write(new_notebook(cells=[new_code_cell("y = 2  # SOLUTION")]), src / "01_a.ipynb")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run = subprocess.run([sys.executable, "-m", "vectorkit.exercises.generate", str(src),
+    run = subprocess.run([sys.executable, "-m", "vectorkit.course.generate", str(src),
                           str(tmp_path)], capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
     assert nbformat.read(tmp_path / "01_a.ipynb", as_version=4).cells[0].source == "y = ____"

@@ -12,9 +12,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from vectorkit.exercises._report import analyse, format_report, modules_in_source
-from vectorkit.exercises.generate import render
-from vectorkit.exercises.grade import main
+from vectorkit.course._report import analyse, format_report, modules_in_source
+from vectorkit.course.generate import render
+from vectorkit.course.grade import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -55,7 +55,7 @@ def test_solution_notebook_grades_full_marks(fixture_path, capsys, tmp_path):
 
 
 def test_untouched_student_notebook_grades_zero_as_a_module(fixture_path):
-    run = subprocess.run([sys.executable, "-m", "vectorkit.exercises.grade", str(STUDENT)],
+    run = subprocess.run([sys.executable, "-m", "vectorkit.course.grade", str(STUDENT)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     lines = run.stdout.strip().splitlines()

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import vectorkit as vk
-from vectorkit import _topk
+from vectorkit.search import _topk
 
 
 def brute_force(data, queries, metric, k):
@@ -482,7 +482,7 @@ def test_save_bad_path(tmp_path):
         index.save(tmp_path / "nope" / "x.vkindex")
 
 
-@pytest.mark.parametrize("module", ["vectorkit.index", "vectorkit._search_result"])
+@pytest.mark.parametrize("module", ["vectorkit.search.index", "vectorkit.search._result"])
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import vectorkit as vk
-import vectorkit.keyword
+import vectorkit.search.keyword
 
 DOCS = ["the cat sat", "the cat and the dog", "a dog barked"]
 
@@ -62,7 +62,7 @@ def test_tfidf_is_cosine_of_sklearn_tfidf():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     kw = vk.KeywordIndex(DOCS, method="tfidf")
-    vec = TfidfVectorizer(token_pattern=vectorkit.keyword.TOKEN_PATTERN).fit(DOCS)
+    vec = TfidfVectorizer(token_pattern=vectorkit.search.keyword.TOKEN_PATTERN).fit(DOCS)
     expected = (vec.transform(["dog sat"]) @ vec.transform(DOCS).T).toarray()[0]
     np.testing.assert_allclose(kw.scores("dog sat"), expected)
     res = kw.search("dog sat", k=3)
@@ -154,5 +154,5 @@ def test_side_by_side_with_evaluate_on_the_course_benchmark():
 
 
 def test_docstring_examples():
-    result = doctest.testmod(vectorkit.keyword, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(vectorkit.search.keyword, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import vectorkit as vk
-import vectorkit.metrics
+import vectorkit.search.metrics
 
 RANKED = ["d3", "d1", "d7", "d2", "d9"]
 REL = {"d1", "d2", "d5"}
@@ -171,5 +171,5 @@ def test_evaluate_refuses_ids_that_can_never_match():
 
 
 def test_docstring_examples():
-    result = doctest.testmod(vectorkit.metrics, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(vectorkit.search.metrics, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0

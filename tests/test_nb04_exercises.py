@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from exercise_contract import assert_exercise_contract
 
-from vectorkit.exercises import _registry, nb04
+from vectorkit.exercises._checker import nb04
+from vectorkit.exercises._checker import registry as _registry
 
 
 @pytest.fixture(autouse=True)

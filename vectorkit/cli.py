@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # a CLI, not a library: quiet TF's C++ logs
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["grade"]:  # the grader owns its options (--help, --timeout, --csv ...)
-        from vectorkit.exercises.grade import main as grade_main
+        from vectorkit.course.grade import main as grade_main
 
         return grade_main(argv[1:])
     parser = argparse.ArgumentParser(prog="vectorkit", description="vectorkit course tools")

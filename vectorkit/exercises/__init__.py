@@ -23,18 +23,18 @@ from __future__ import annotations
 
 import importlib
 
-from vectorkit.exercises._compare import compare
-from vectorkit.exercises._core import (
+from vectorkit.exercises._checker.compare import compare
+from vectorkit.exercises._checker.core import (
     FreeCheckQuestion,
     Mistake,
     Question,
     ThoughtQuestion,
     ValueQuestion,
 )
-from vectorkit.exercises._display import CheckResult, Note, Progress
-from vectorkit.exercises._function import Case, FunctionQuestion
-from vectorkit.exercises._module import bind_questions, questions
-from vectorkit.exercises._placeholder import Placeholder, ____, is_placeholder
+from vectorkit.exercises._checker.display import CheckResult, Note, Progress
+from vectorkit.exercises._checker.function import Case, FunctionQuestion
+from vectorkit.exercises._checker.module import bind_questions, questions
+from vectorkit.exercises._checker.placeholder import Placeholder, ____, is_placeholder
 
 __all__ = [
     "____", "Case", "CheckResult", "FreeCheckQuestion", "FunctionQuestion", "Mistake", "Note",

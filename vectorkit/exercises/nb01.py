@@ -20,7 +20,7 @@ from vectorkit.exercises import (
     ValueQuestion,
     bind_questions,
 )
-from vectorkit.exercises._compare import describe
+from vectorkit.exercises._checker.compare import describe
 from vectorkit.exercises._mistakes import best_row, cosine, instead
 
 # --- q1: cosine similarity by hand ---------------------------------------------------------

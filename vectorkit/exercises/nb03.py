@@ -25,9 +25,9 @@ from vectorkit.exercises import (
     ThoughtQuestion,
     bind_questions,
 )
-from vectorkit.exercises._compare import describe
-from vectorkit.exercises._function import signature_problem
-from vectorkit.exercises._placeholder import uses_placeholder
+from vectorkit.exercises._checker.compare import describe
+from vectorkit.exercises._checker.function import signature_problem
+from vectorkit.exercises._checker.placeholder import uses_placeholder
 
 # --- q1: recall@k -----------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ q1 = FunctionQuestion(
              raises=ValueError, message=_EMPTY),
     ],
     func_name="recall_at_k",
-    forbidden=["vectorkit.metrics.recall_at_k"],
+    forbidden=["vectorkit.search.metrics.recall_at_k"],
     mistakes=[
         Mistake(lambda got, r, rel, k: rel and math.isclose(got, _found(r, rel, k) / k)
                 and len(rel) != k,

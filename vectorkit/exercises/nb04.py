@@ -26,7 +26,7 @@ from vectorkit.exercises import (
     ValueQuestion,
     bind_questions,
 )
-from vectorkit.exercises._compare import describe
+from vectorkit.exercises._checker.compare import describe
 from vectorkit.exercises._mistakes import cosine, instead_close, says
 
 # --- q1: the nearest image --------------------------------------------------------------------

@@ -23,7 +23,7 @@ from vectorkit.exercises import (
     ThoughtQuestion,
     bind_questions,
 )
-from vectorkit.exercises._compare import describe
+from vectorkit.exercises._checker.compare import describe
 from vectorkit.exercises._mistakes import best_row, cosine, instead
 
 RATE = 16000

@@ -8,7 +8,7 @@ import io
 
 import numpy as np
 
-from vectorkit.index import check_k  # noqa: F401  (the widgets' `k` check)
+from vectorkit.search.index import check_k  # noqa: F401  (the widgets' `k` check)
 
 #: Widgets show scores with this many decimals.
 DECIMALS = 3
@@ -91,7 +91,7 @@ def item_number(i, n: int, what: str, name: str = "i") -> int:
 
 def cosine_index(vectors: np.ndarray, items: str):
     """A cosine ``vk.Index`` over a collection's embeddings (``items`` names the argument)."""
-    from vectorkit.index import Index
+    from vectorkit.search.index import Index
 
     try:
         return Index(vectors, metric="cosine")

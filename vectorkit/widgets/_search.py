@@ -57,7 +57,7 @@ class SearchEngine:
             if model is not None:
                 self._searchers["semantic"] = self._vector_searcher(index, model)
             else:
-                from vectorkit.index import Index
+                from vectorkit.search.index import Index
 
                 if isinstance(index, Index):
                     raise ValueError("a vector index (vk.Index) needs `model` to embed the "
@@ -72,12 +72,12 @@ class SearchEngine:
                                  "already the documents")
             self.documents = docs
             if model is not None:
-                from vectorkit.index import Index
+                from vectorkit.search.index import Index
 
                 index = Index(embed(model, docs), metric="cosine")
                 self._searchers["semantic"] = self._vector_searcher(index, model)
             if keyword_index is None:
-                from vectorkit.keyword import KeywordIndex
+                from vectorkit.search.keyword import KeywordIndex
 
                 keyword_index = KeywordIndex(docs)
         else:

@@ -34,7 +34,7 @@ __all__ = ["recall_at_k", "precision_at_k", "mrr", "ndcg_at_k", "evaluate"]
 
 
 def _ranked(ranked, name: str = "ranked") -> list:
-    from vectorkit._search_result import SearchResult
+    from vectorkit.search._result import SearchResult
 
     if isinstance(ranked, SearchResult):
         if not ranked.single:
@@ -153,7 +153,7 @@ def ndcg_at_k(ranked, relevant, k: int) -> float:
 
 
 def _runs(results) -> dict:
-    from vectorkit._search_result import SearchResult
+    from vectorkit.search._result import SearchResult
 
     if isinstance(results, SearchResult):
         if results.single:

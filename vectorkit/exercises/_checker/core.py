@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from vectorkit.exercises import _registry
-from vectorkit.exercises._compare import compare
-from vectorkit.exercises._display import CheckResult, Note
-from vectorkit.exercises._placeholder import ____, is_placeholder
+from vectorkit.exercises._checker import registry as _registry
+from vectorkit.exercises._checker.compare import compare
+from vectorkit.exercises._checker.display import CheckResult, Note
+from vectorkit.exercises._checker.placeholder import ____, is_placeholder
 
 _NOT_ATTEMPTED = "Replace `____` with your answer, then run this cell again."
 

@@ -1,7 +1,7 @@
 """Grade notebooks: run each in a fresh kernel, collect every check, print ``score: X/Y``.
 
     vectorkit grade submissions/*.ipynb
-    python -m vectorkit.exercises.grade NOTEBOOK.ipynb [...] [--timeout 120] [--csv out.csv]
+    python -m vectorkit.course.grade NOTEBOOK.ipynb [...] [--timeout 120] [--csv out.csv]
 
 Each notebook runs top to bottom in a new kernel (working directory: the notebook's folder)
 with a time limit per cell. A cell that raises is reported and the run goes on; its questions
@@ -24,22 +24,22 @@ import sys
 from pathlib import Path
 
 from vectorkit._atomic import atomic_open
-from vectorkit.exercises._registry import MIMETYPE
-from vectorkit.exercises._report import (
+from vectorkit.course._report import (
     Report,
     analyse,
     format_report,
     modules_in_source,
     short,
 )
+from vectorkit.exercises._checker.registry import MIMETYPE
 
-DUMP_SOURCE = ("from vectorkit.exercises import _registry as _vectorkit_grade_registry\n"
+DUMP_SOURCE = ("from vectorkit.exercises._checker import registry as _vectorkit_grade_registry\n"
                "_vectorkit_grade_registry.emit()")
 
 
 def _module_questions(name: str) -> list[dict] | None:
     """The question list of an importable exercise module, or None if there is no such module."""
-    from vectorkit.exercises._module import questions
+    from vectorkit.exercises._checker.module import questions
 
     try:
         if importlib.util.find_spec(name) is None:
@@ -92,7 +92,7 @@ def _execute(nb, folder: Path, timeout: float, kernel: str) -> tuple[dict, list[
 
 def grade_notebook(path, timeout: float = 120, kernel: str = "python3",
                    modules: list[str] | None = None) -> Report:
-    """Execute one notebook and return its :class:`~vectorkit.exercises._report.Report`.
+    """Execute one notebook and return its :class:`~vectorkit.course._report.Report`.
 
     Example:
         >>> report = grade_notebook("notebooks/solutions/01_vectors.ipynb")  # doctest: +SKIP

@@ -39,14 +39,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from vectorkit import _topk
-from vectorkit._ids import IdMap
-from vectorkit._search_result import SearchResult
 from vectorkit._validation import as_vectors, check_k, check_nonzero_rows
+from vectorkit.search import _topk
+from vectorkit.search._ids import IdMap
+from vectorkit.search._result import METRICS, SearchResult
 
 __all__ = ["Index", "SearchResult"]
 
-METRICS = ("cosine", "dot", "euclidean")
 _QUERY_CHUNK = 1024  # queries scored together
 
 
@@ -259,14 +258,14 @@ class Index:
             >>> vk.Index.load(path).ids.tolist()
             ['a']
         """
-        from vectorkit._index_io import save_index
+        from vectorkit.search._index_io import save_index
 
-        save_index(self, path)
+        save_index(self._buf[:self._n], self._ids.to_json(), self.metric, path)
 
     @classmethod
     def load(cls, path) -> Index:
         """Read an index written by :meth:`save`; bad files raise ``ValueError``."""
-        from vectorkit._index_io import load_index
+        from vectorkit.search._index_io import load_index
 
         return load_index(cls, path)
 

@@ -1,7 +1,7 @@
 """Generate student notebooks from solution notebooks (``make notebooks``).
 
-    python -m vectorkit.exercises.generate notebooks/solutions notebooks          # write
-    python -m vectorkit.exercises.generate notebooks/solutions notebooks --check  # verify
+    python -m vectorkit.course.generate notebooks/solutions notebooks          # write
+    python -m vectorkit.course.generate notebooks/solutions notebooks --check  # verify
 
 Marking scheme (documented for authors in notebooks/README.md):
 
@@ -187,7 +187,7 @@ def generate(src_dir, out_dir, check: bool = False) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m vectorkit.exercises.generate",
+        prog="python -m vectorkit.course.generate",
         description="Generate student notebooks from solution notebooks.")
     parser.add_argument("src_dir", help="folder of solution notebooks (e.g. notebooks/solutions)")
     parser.add_argument("out_dir", help="folder for the student notebooks (e.g. notebooks)")

@@ -1,4 +1,4 @@
-"""Saving and loading ``vk.Index`` files (the format is documented in vectorkit.index)."""
+"""Saving and loading ``vk.Index`` files (the format is documented in vectorkit.search.index)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from vectorkit._atomic import atomic_open
+from vectorkit.search._result import METRICS
 
 FORMAT = "vectorkit-index"
 VERSION = 1
@@ -24,18 +25,21 @@ def _sha256(arr: np.ndarray) -> str:
     return hashlib.sha256(memoryview(arr.reshape(-1)).cast("B") if arr.size else b"").hexdigest()
 
 
-def save_index(index, path) -> None:
-    """Write ``index`` to ``path`` through a temporary file in the same folder + rename."""
+def save_index(vectors, ids, metric: str, path) -> None:
+    """Write an index's ``(n, d)`` vectors, JSON ids (None = default) and metric to ``path``.
+
+    Written through a temporary file in the same folder, then renamed into place.
+    """
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"`path` must be a file name, got the folder {str(path)!r}")
     if not path.parent.exists():
         raise FileNotFoundError(f"`path`: the folder {str(path.parent)!r} does not exist")
-    vectors = np.ascontiguousarray(index._buf[:index._n], dtype="<f4")
+    vectors = np.ascontiguousarray(vectors, dtype="<f4")
     meta = {
-        "format": FORMAT, "version": VERSION, "metric": index.metric, "dim": index.dim,
-        "count": len(index), "dtype": "<f4", "normalized": index.metric == "cosine",
-        "ids": index._ids.to_json(), "vectors_sha256": _sha256(vectors),
+        "format": FORMAT, "version": VERSION, "metric": metric, "dim": int(vectors.shape[1]),
+        "count": int(vectors.shape[0]), "dtype": "<f4", "normalized": metric == "cosine",
+        "ids": ids, "vectors_sha256": _sha256(vectors),
     }
     with atomic_open(path, "wb", fsync=True) as fh:
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
@@ -68,8 +72,6 @@ def _check_meta(meta, path) -> dict:
     missing = _FIELDS - set(meta)
     if missing:
         raise _bad(path, f"meta.json lacks the fields {sorted(missing)}")
-    from vectorkit.index import METRICS
-
     if meta["metric"] not in METRICS:
         raise _bad(path, f"metric must be one of {list(METRICS)}, got {meta['metric']!r}")
     for key in ("dim", "count"):

@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable
 from types import ModuleType
 
-from vectorkit.exercises import _registry
-from vectorkit.exercises._core import Question
-from vectorkit.exercises._display import Progress
+from vectorkit.exercises._checker import registry as _registry
+from vectorkit.exercises._checker.core import Question
+from vectorkit.exercises._checker.display import Progress
 
 _NAME = re.compile(r"^q(\d+)([a-z]?)$")
 

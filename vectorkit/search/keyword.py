@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from vectorkit import _topk
-from vectorkit._ids import IdMap
-from vectorkit._search_result import SearchResult
 from vectorkit._validation import check_k
+from vectorkit.search import _topk
+from vectorkit.search._ids import IdMap
+from vectorkit.search._result import SearchResult
 
 __all__ = ["KeywordIndex"]
 

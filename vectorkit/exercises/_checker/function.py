@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vectorkit.exercises._compare import compare
-from vectorkit.exercises._core import Mistake, Question
-from vectorkit.exercises._placeholder import uses_placeholder
+from vectorkit.exercises._checker.compare import compare
+from vectorkit.exercises._checker.core import Mistake, Question
+from vectorkit.exercises._checker.placeholder import uses_placeholder
 
 _GENERIC = ("that is not the right value", "that is not right", "that is not the right text")
 _short = reprlib.Repr()

@@ -1,7 +1,7 @@
 """Turn an executed notebook and its check records into a per-question report (the grader's core).
 
 Pure functions over nbformat notebooks and the JSON record of
-:mod:`vectorkit.exercises._registry`; no kernel needed, so they are easy to test.
+:mod:`vectorkit.exercises._checker.registry`; no kernel needed, so they are easy to test.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ import html
 
 import numpy as np
 
+# metrics an exact vector index supports (vk.Index); SearchResult also knows keyword scores
+METRICS = ("cosine", "dot", "euclidean")
 _HIGHER_IS_BETTER = {"cosine": True, "dot": True, "euclidean": False, "bm25": True,
                      "tfidf": True}
 _REPR_ROWS = 5

@@ -1,0 +1,1 @@
+"""Instructor tools: generate student notebooks from solutions, grade a folder of submissions."""

@@ -1,0 +1,1 @@
+"""The checker machinery: question kinds, comparison, display, placeholder and progress registry."""

@@ -1,0 +1,1 @@
+"""Search: the exact Index, keyword (BM25) search, search results and retrieval metrics."""
