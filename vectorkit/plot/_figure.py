@@ -19,7 +19,7 @@ import os
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["AltFigure", "alt_text", "savefig", "new_axes", "finish"]
+__all__ = ["AltFigure", "alt_text", "describe", "figure", "savefig", "new_axes", "finish"]
 
 ALT_ATTR = "vk_alt_text"
 
@@ -79,6 +79,55 @@ def finish(fig, ax, own: bool, text: str):
     previous = getattr(fig, ALT_ATTR, "") if not own else ""
     setattr(fig, ALT_ATTR, f"{previous} {text}".strip() if previous else text)
     return fig if own else ax
+
+
+def figure(alt: str, nrows: int = 1, ncols: int = 1, figsize=(6.4, 4.8), **kwargs):
+    """A new figure for your own matplotlib drawing, described by ``alt``: ``(fig, axes)``.
+
+    Like ``plt.subplots(nrows, ncols, figsize=...)`` (``axes`` is one Axes when both are 1,
+    otherwise an array), but the figure is an :class:`AltFigure` carrying ``alt`` as its
+    description, so its notebook output has alt text. Title and label the axes yourself.
+
+    Example:
+        >>> import vectorkit as vk
+        >>> fig, ax = vk.plot.figure("Line chart of y = x squared for x from 0 to 3.")
+        >>> _ = ax.plot([0, 1, 2, 3], [0, 1, 4, 9])
+        >>> vk.plot.alt_text(fig)
+        'Line chart of y = x squared for x from 0 to 3.'
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"`alt` must be a non-empty description of the figure, got {alt!r}")
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, FigureClass=AltFigure, **kwargs)
+    setattr(fig, ALT_ATTR, " ".join(alt.split()))
+    return fig, axes
+
+
+def describe(fig, alt: str):
+    """Attach the description ``alt`` to a figure you made with matplotlib; return the figure.
+
+    Works on a plain ``matplotlib.figure.Figure`` (e.g. from ``plt.subplots``) or an Axes
+    (its figure is described). The figure then shows ``alt`` as the alt text of its notebook
+    output, as figures drawn by ``vk.plot`` do.
+
+    Example:
+        >>> import matplotlib.pyplot as plt, vectorkit as vk
+        >>> fig, ax = plt.subplots()
+        >>> _ = vk.plot.describe(fig, "An empty chart.")
+        >>> vk.plot.alt_text(fig)
+        'An empty chart.'
+        >>> plt.close(fig)
+    """
+    fig = getattr(fig, "figure", fig) if not isinstance(fig, Figure) else fig
+    if not isinstance(fig, Figure):
+        raise TypeError(f"`fig` must be a matplotlib Figure or Axes, got {type(fig).__name__}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"`alt` must be a non-empty description of the figure, got {alt!r}")
+    if type(fig) is Figure:  # same state, adds only the notebook display with alt metadata
+        fig.__class__ = AltFigure
+    setattr(fig, ALT_ATTR, " ".join(alt.split()))
+    return fig
 
 
 def alt_text(obj) -> str:
