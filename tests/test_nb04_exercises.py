@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from exercise_contract import assert_exercise_contract
 
-from vectorkit.exercises._checker import nb04
+from vectorkit.exercises import nb04
 from vectorkit.exercises._checker import registry as _registry
 
 

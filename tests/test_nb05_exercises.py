@@ -7,7 +7,8 @@ import pytest
 from exercise_contract import assert_exercise_contract
 
 import vectorkit as vk
-from vectorkit.exercises import ____, _registry, nb05
+from vectorkit.exercises import ____, nb05
+from vectorkit.exercises._checker import registry as _registry
 
 
 @pytest.fixture(autouse=True)

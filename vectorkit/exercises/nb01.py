@@ -154,7 +154,7 @@ def _same_index(got, expected):
                 "for example with int(np.argmax(...)), not its similarity")
     if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
         return f"it returns {describe(got)}; return an int, the index of the row"
-    return None if int(got) == expected else "that is not right"
+    return None if int(got) == expected else False
 
 
 def _picked_by(rule: str):

@@ -87,7 +87,7 @@ def _same_pair(got, expected):
     if int(got[0]) == int(got[1]):
         return ("it returns the same row twice: every vector is most similar to itself, so "
                 "ignore the diagonal of the similarity matrix (e.g. np.fill_diagonal(sims, -np.inf))")
-    return None if sorted(map(int, got)) == list(expected) else "that is not right"
+    return None if sorted(map(int, got)) == list(expected) else False
 
 
 def _pair_mistake(rule: str):

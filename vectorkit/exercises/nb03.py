@@ -171,7 +171,7 @@ def _ranking_reason(got, expected):
     if all(g in scores for g in got) and np.allclose(
             [scores[g] for g in got], [scores[e] for e in expected], rtol=0, atol=1e-5):
         return None  # only documents with (almost) equal scores swapped places
-    return "that is not right"
+    return False
 
 
 def _same_ids_other_order(got, query, k) -> bool:

@@ -333,7 +333,7 @@ def _same_direction(got, expected):
                 "embedding's length")
     if not np.all(np.isfinite(arr)) or np.linalg.norm(arr) == 0:
         return "it returns a vector of zeros, inf or NaN"
-    return None if _cos(arr, expected) > 1 - 1e-9 else "that is not right"
+    return None if _cos(arr, expected) > 1 - 1e-9 else False
 
 
 def _inv_mistake(kind):

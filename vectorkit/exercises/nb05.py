@@ -218,7 +218,7 @@ def _same_name(got, expected) -> str | None:
                 "(names look like 'sine A4' or 'clicks 90 bpm')")
     if got == expected or abs(cosines[got] - cosines[str(expected)]) < 1e-4:
         return None  # the same sound, or one with an (almost) equal cosine
-    return "that is not right"
+    return False
 
 
 def _picked_by(rule: str):
