@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
 import vectorkit as vk
 from vectorkit.exercises import (
@@ -398,12 +398,28 @@ def _cosines(query, vectors):
     return m @ q / (np.linalg.norm(m, axis=1) * np.linalg.norm(q))
 
 
+_A, _B = np.array([1.0, 2, 2]), np.array([2.0, -1, 2])
+
+
+def _near(x, value):
+    return abs(float(x) - value) < 1e-3
+
+
 NB01_WRONG = {
-    "q1": [4, 4 / 3, 4 / 81, 8 / 9, -4 / 9, 0.5, 0.4, "0.44"],
-    "q2": [_dot, _one_norm, _squared, _absolute, _nan_for_zero, _zero_for_zero, _pure_python,
-           vk.cosine_similarity, lambda a, b: 1.0],
-    "q3": [_by_dot, _by_distance, lambda q, m: int(np.argmin(_cosines(q, m))),
-           lambda q, m: int(np.argmax(_cosines(q, m))) + 1,
+    "q1": [Wrong(4, "dot product", lambda x: _near(x, _A @ _B)),
+           Wrong(4 / 3, "length of only one", lambda x: _near(x, _A @ _B / np.linalg.norm(_A))),
+           Wrong(4 / 81, "squared lengths", lambda x: _near(x, _A @ _B / (_A @ _A * (_B @ _B)))),
+           Wrong(8 / 9, "2 \u00d7 (-1) is negative",
+                 lambda x: _near(x, (_A @ np.abs(_B)) / 9) and _B[1] < 0),
+           Wrong(-4 / 9, "sign is wrong", lambda x: x < 0 < _A @ _B),
+           0.5, 0.4, "0.44"],
+    "q2": [Wrong(_dot, "above 1 for two identical vectors"), Wrong(_one_norm, "above 1"),
+           Wrong(_squared, "squared lengths"), Wrong(_absolute, "absolute values"),
+           Wrong(_nan_for_zero, "raise ValueError"), Wrong(_zero_for_zero, "raise ValueError"),
+           Wrong(_pure_python, "raise ValueError"), vk.cosine_similarity, lambda a, b: 1.0],
+    "q3": [Wrong(_by_dot, "largest dot product"), Wrong(_by_distance, "Euclidean distance"),
+           Wrong(lambda q, m: int(np.argmin(_cosines(q, m))), "least similar row"),
+           Wrong(lambda q, m: int(np.argmax(_cosines(q, m))) + 1, "one too high"),
            lambda q, m: float(np.max(_cosines(q, m))),
            lambda q, m: np.asarray(m)[int(np.argmax(_cosines(q, m)))]],
 }

@@ -12,6 +12,8 @@ questions are checked on synthetic vectors.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from vectorkit.exercises import (
@@ -38,18 +40,61 @@ ODD_ONE_OUT = [
 ]
 _ODD = 2
 
+
+
+@functools.cache
+def _model():
+    import vectorkit as vk
+
+    return vk.load_model("text")
+
+
+@functools.cache
+def odd_one_out_means() -> tuple[float, ...]:
+    """Each ODD_ONE_OUT sentence's mean cosine similarity to the other four (bundled model).
+
+    The checks explain a wrong index from these numbers (the answer really is the sentence
+    with the highest mean...), never from its distance to the right index.
+    """
+    vectors = _model().embed(ODD_ONE_OUT, progress=False)
+    sims = cosine(vectors, vectors)
+    return tuple(((sims.sum(axis=1) - 1) / (len(sims) - 1)).tolist())
+
+
+def _index_of(x) -> int:
+    i = int(x)
+    if i != x or isinstance(x, bool):
+        raise ValueError("not an index")
+    return i
+
+
+def _is_highest(x) -> bool:
+    return _index_of(x) == int(np.argmax(odd_one_out_means()))
+
+
+def _in_between(x) -> bool:
+    means = odd_one_out_means()
+    i = _index_of(x)
+    return 0 <= i < len(means) and min(means) < means[i] < max(means)
+
+
+def _outside(count: int):
+    return lambda x: not -count <= _index_of(x) < count
+
+
 q1 = ValueQuestion(
     "Embed the five sentences of ex.ODD_ONE_OUT, compute their 5 x 5 cosine similarity "
     "matrix, and for each sentence its mean similarity to the OTHER four. The odd one out is "
     "the sentence with the lowest mean. Give its index (0-4) as an int.",
     _ODD,
     mistakes=[
-        Mistake(lambda x: int(x) == _ODD + 1, "your index is one too high: Python counts from 0"),
-        Mistake(lambda x: int(x) in (1, 3, 4), "that sentence has the HIGHEST mean similarity "
-                "to the others, so it fits in best: use np.argmin, not np.argmax"),
-        Mistake(lambda x: int(x) == 0, "that sentence shares its topic with most of the others: "
-                "check that you took the lowest mean, and that you left out each sentence's "
-                "similarity to itself"),
+        Mistake(_outside(len(ODD_ONE_OUT)), "there are five sentences, so the index is a whole "
+                "number from 0 to 4 (Python counts from 0)"),
+        Mistake(_is_highest, "that sentence has the HIGHEST mean similarity to the others, so "
+                "it fits in best: use np.argmin, not np.argmax"),
+        Mistake(_in_between, "that sentence's mean similarity to the others is neither the "
+                "lowest nor the highest of the five: check that you took the lowest mean "
+                "(np.argmin) of each sentence's similarity to the OTHER four"),
     ],
     hints=[
         "sims = vectors @ vectors.T gives every pairwise cosine (USE vectors have length 1). "
@@ -160,19 +205,42 @@ ENGLISH_CANDIDATES = [
 ]
 _MATCH = 3
 
+
+
+@functools.cache
+def candidate_scores() -> tuple[float, ...]:
+    """The cosine similarity of each ENGLISH_CANDIDATES sentence to GERMAN_QUERY (bundled model)."""
+    model = _model()
+    return tuple(cosine(model.embed(ENGLISH_CANDIDATES, progress=False),
+                        model.embed(GERMAN_QUERY)).tolist())
+
+
+def _is_least(x) -> bool:
+    return _index_of(x) == int(np.argmin(candidate_scores()))
+
+
+def _shares_the_setting(x) -> bool:
+    i = _index_of(x)
+    scores = candidate_scores()
+    return (0 <= i < len(scores) and scores[i] < max(scores) and i in _SETTING_ONLY)
+
+
+#: Candidates that share only the setting with the German sentence (a restaurant, or losing
+#: or forgetting something), not its meaning.
+_SETTING_ONLY = (1, 2, 4)
+
 q3 = ValueQuestion(
     "Embed ex.GERMAN_QUERY and the five sentences of ex.ENGLISH_CANDIDATES with the same "
     "model, and find the English sentence whose embedding is most similar to the German one. "
     "Give its index in ex.ENGLISH_CANDIDATES (0-4) as an int.",
     _MATCH,
     mistakes=[
-        Mistake(lambda x: int(x) == _MATCH + 1, "your index is one too high: Python counts "
-                "from 0"),
-        Mistake(lambda x: int(x) == 0, "that is the LEAST similar candidate: use np.argmax, "
-                "not np.argmin"),
-        Mistake(lambda x: int(x) in (1, 2), "that candidate shares only the setting (a "
-                "restaurant, or losing something) with the German sentence: check that you "
-                "took the largest similarity"),
+        Mistake(_outside(len(ENGLISH_CANDIDATES)), "there are five candidates, so the index is "
+                "a whole number from 0 to 4 (Python counts from 0)"),
+        Mistake(_is_least, "that is the LEAST similar candidate: use np.argmax, not np.argmin"),
+        Mistake(_shares_the_setting, "that candidate shares only the setting (a restaurant, "
+                "or losing or forgetting something) with the German sentence, and another "
+                "candidate scores higher: check that you took the largest similarity"),
     ],
     hints=[
         "The multilingual model puts sentences of every language in one space: embed the "

@@ -3,9 +3,9 @@
 While the learner's function runs, each forbidden function (or class) is replaced by a stand-in
 that notes the call and raises :class:`ForbiddenCall`, wherever the learner's code can reach
 it by name: the ``vectorkit`` package (``vk.cosine_similarity``), the module that defines it,
-the learner's globals (``from vectorkit import cosine_similarity``) and the function's
-closure. A forbidden class has its constructor and public methods replaced, so calling
-``index.search`` on an index built earlier is noticed too. Everything is put back afterwards,
+the learner's globals (``from vectorkit import cosine_similarity``), the function's
+closure and its default arguments. A forbidden class has its constructor and public methods
+replaced, so calling ``index.search`` on an index built earlier is noticed too. Everything is put back afterwards,
 also when the learner's code raises or is stopped by the time limit.
 
 Example:
@@ -75,6 +75,8 @@ class _Patches:
     def set(self, owner, attr: str, value) -> None:
         if isinstance(owner, types.CellType):
             before = owner.cell_contents
+        elif isinstance(owner, types.FunctionType):
+            before = getattr(owner, attr)
         else:
             before = vars(owner).get(attr, _MISSING)
         self._undo.append((owner, attr, before))
@@ -118,7 +120,8 @@ def forbid(dotted_names: Sequence[str], func=None) -> Iterator[list[str]]:
     """Replace the functions named ``dotted_names`` by raisers while the block runs.
 
     Yields the list of forbidden names the code called (public spelling, in call order).
-    ``func`` is the learner's function: its globals and closure are patched too.
+    ``func`` is the learner's function: its globals, closure and defaults are
+    patched too.
     """
     calls: list[str] = []
     patches = _Patches()
@@ -150,6 +153,14 @@ def forbid(dotted_names: Sequence[str], func=None) -> Iterator[list[str]]:
                 for key, value in list(namespace.items()):
                     if value is obj:
                         patches.set_item(namespace, key, stand_in)
+            defaults = getattr(func, "__defaults__", None)
+            if defaults and any(d is obj for d in defaults):
+                patches.set(func, "__defaults__",
+                            tuple(stand_in if d is obj else d for d in defaults))
+            kwdefaults = getattr(func, "__kwdefaults__", None)
+            if kwdefaults and any(d is obj for d in kwdefaults.values()):
+                patches.set(func, "__kwdefaults__",
+                            {k: stand_in if d is obj else d for k, d in kwdefaults.items()})
             for cell in getattr(func, "__closure__", None) or ():
                 with contextlib.suppress(ValueError):  # an empty cell
                     if cell.cell_contents is obj:
