@@ -130,7 +130,7 @@ def test_choices_say_what_kind_of_answer_is_expected_without_revealing_it():
     assert "'camra' is not one of the names in `names`" in invalid.message
     assert invalid.kind == "choice" and valid.kind == "value"
     assert "astronaut" not in valid.message + invalid.message
-    assert "should be one of" in q.check(3).message
+    assert "should be text" in q.check(3).message  # a wrong type is told as such
     assert q.check(" Astronaut").correct
 
 

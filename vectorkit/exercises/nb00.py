@@ -173,10 +173,16 @@ q3 = ValueQuestion(
           for n in _HUB_IMAGE],
         Mistake(says("image"), "'image' is the modality name you pass to load_model; "
                 "the question asks for the name of the model it loads"),
+        *[Mistake(says(*[n for n, s in SPECS.items() if s.modality == modality]),
+                  f"that is the name of {article} {modality} model; the question asks which "
+                  "model the modality name 'image' loads (the line tagged [image])")
+          for modality, article in (("text", "a"), ("audio", "an"))],
         Mistake(lambda x: isinstance(x, str) and x.strip() != "" and
                 x.strip().casefold() in _IMAGE_MODEL and x.strip().casefold() != _IMAGE_MODEL,
                 "almost: give the model's full name exactly as the report prints it"),
     ],
+    choices=list(SPECS),
+    choices_name="the model names the report lists",
     hints=[
         "In the report, the line of each bundled model has a tag in brackets such as [text].",
         "Find the line tagged [image] and copy the model name in front of the tag.",

@@ -65,7 +65,7 @@ q1 = FunctionQuestion(
              raises=ValueError, message=_EMPTY),
     ],
     func_name="recall_at_k",
-    forbidden=["vectorkit.search.metrics.recall_at_k"],
+    forbidden=["vectorkit.search.metrics.recall_at_k", "vectorkit.search.metrics.evaluate"],
     mistakes=[
         Mistake(lambda got, r, rel, k: rel and math.isclose(got, _found(r, rel, k) / k)
                 and len(rel) != k,
@@ -203,6 +203,7 @@ q2 = FunctionQuestion(
              message=_K_MESSAGE),
     ],
     func_name="search",
+    forbidden=["vectorkit.search.index.Index"],
     compare=_ranking_reason,
     mistakes=[
         Mistake(_worst_first, "your function puts the least similar document first {where}: "
@@ -244,6 +245,10 @@ class _RankingQuestion(FreeCheckQuestion):
         return super().is_untouched(answer) or uses_placeholder(answer)
 
 
+#: How many ids, at least, a ranking function must return (the question says "the top 10").
+_TOP = 10
+
+
 def _mrr(ranked, relevant) -> float:
     return next((1.0 / r for r, doc in enumerate(ranked[:10], 1) if doc in relevant), 0.0)
 
@@ -270,6 +275,9 @@ def _score(rank_fn, kinds) -> tuple[float, str | None]:
                          "is not a document id (ids look like 'd001')")
         if len(set(ranked)) != len(ranked):
             return 0.0, f"your function lists a document twice for the query {text!r}"
+        if len(ranked) < min(_TOP, len(known)):
+            return 0.0, (f"your function returned {len(ranked)} id{'s' * (len(ranked) != 1)} "
+                         f"for the query {text!r}; return at least the top {_TOP}, best first")
         total, n = total + _mrr(ranked, rel), n + 1
     return total / n, None
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from vectorkit.exercises._checker import solutions as _solutions
-from vectorkit.exercises._checker.compare import Mismatch, as_mismatch, compare, describe
+from vectorkit.exercises._checker.compare import Mismatch, as_mismatch, compare
 from vectorkit.exercises._checker.display import CheckResult, Note
 from vectorkit.exercises._checker.limits import CheckTimeout, call_with_limit
 from vectorkit.exercises._checker.placeholder import ____, is_placeholder
@@ -246,13 +246,12 @@ class ValueQuestion(Question):
                          unordered=self.unordered, case_sensitive=self.case_sensitive)
         if reason is None:
             return None
-        choice = self._choice_problem(answer)
-        if not reason.wrong_value and choice is None:
+        if not reason.wrong_value:
             return reason  # a wrong kind of answer: the reason says what is expected
         for mistake in self.mistakes:
             if mistake.matches(answer):
                 return Recognised(mistake.message.replace("{got}", repr(answer)))
-        return choice or reason
+        return self._choice_problem(answer) or reason
 
     def _choice_problem(self, answer) -> Mismatch | None:
         """Say whether ``answer`` is one of the allowed ``choices`` (never which is right)."""
@@ -260,9 +259,7 @@ class ValueQuestion(Question):
             return None
         if not _one_of(answer, self.choices):
             return Mismatch("choice", f"{answer!r} is not one of {self.choices_name}: give one "
-                            "of them, spelled as there" if isinstance(answer, str) else
-                            f"your answer should be one of {self.choices_name}, but it is "
-                            f"{describe(answer)}")
+                            "of them, spelled as there")
         return Mismatch("value", f"{answer!r} is one of {self.choices_name}, but not the "
                         "right one")
 
