@@ -57,6 +57,8 @@ q1 = ValueQuestion(
         Mistake(_not_a_name, "give the name of one of the 16 images as a string, e.g. "
                 "'coffee' (see [im.name for im in images])"),
     ],
+    choices=IMAGE_NAMES,
+    choices_name="the 16 image names",
     hints=[
         "You already have `vectors` (one row per image) and `index` from section 6. "
         "index.search(vectors[i], k=2) returns the image itself first; the second hit is "
@@ -268,6 +270,8 @@ q3 = ValueQuestion(
         Mistake(lambda x: x.strip().casefold() not in TRANSFORMS,
                 "give one of the names in ex.TRANSFORMS, e.g. 'mirror'"),
     ],
+    choices=tuple(TRANSFORMS),
+    choices_name="the changes in ex.TRANSFORMS",
     hints=[
         "Loop over ex.TRANSFORMS.items(): embed transform(cat) and compare it with the "
         "embedding of cat itself; keep the scores in a dict.",
@@ -333,13 +337,18 @@ def _same_direction(got, expected):
                 "embedding's length")
     if not np.all(np.isfinite(arr)) or np.linalg.norm(arr) == 0:
         return "it returns a vector of zeros, inf or NaN"
-    return None if _cos(arr, expected) > 1 - 1e-9 else False
+    return None if np.allclose(arr, expected, rtol=1e-6, atol=1e-9) else False
 
 
 def _inv_mistake(kind):
     def when(got, embed, image):
         image = np.asarray(image)
         plain = np.asarray(embed(image), float)
+        mean = _mirror_invariant_embed(embed, image)
+        if kind == "sum":  # the two embeddings added, not averaged
+            return np.allclose(got, 2 * mean, rtol=1e-6)
+        if kind == "scaled":  # the mean's direction, another length
+            return _cos(got, mean) > 1 - 1e-9 and not np.allclose(got, mean, rtol=1e-6)
         if kind == "plain":  # just the embedding of the image
             return _cos(got, plain) > 1 - 1e-9
         alt = plain + np.asarray(embed(image[::-1]), float)  # averaged with upside down
@@ -366,10 +375,15 @@ q5 = FunctionQuestion(
     func_name="mirror_invariant_embed",
     compare=_same_direction,
     mistakes=[
+        Mistake(_inv_mistake("sum"), "your function returns the SUM of the two embeddings "
+                "{where}; the question asks for their mean: divide by 2"),
         Mistake(_inv_mistake("updown"), "your function averages with the image turned upside "
                 "down {where}; a mirror image swaps left and right (image[:, ::-1])"),
         Mistake(_inv_mistake("plain"), "your function returns the embedding of the image "
                 "alone {where}: add the embedding of the mirror image and average the two"),
+        Mistake(_inv_mistake("scaled"), "your function's vector points the right way {where} "
+                "but has another length than the mean of the two embeddings: add them and "
+                "divide by 2, nothing else"),
     ],
     hints=[
         "Embed the image and image[:, ::-1], then average the two vectors. Mirroring the "
