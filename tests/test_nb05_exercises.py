@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
 import vectorkit as vk
 from vectorkit.exercises import ____, nb05
@@ -59,7 +59,8 @@ def test_nb05_contract():
     assert_exercise_contract(nb05, {
         "q1": [["A", "B", "C", "D"], ["B", "D", "A", "C"], ["C", "B", "A", "D"], "CADB",
                ["C", "A", "B"]],
-        "q2": [_euclidean, _dot, _least, _position, _as_list, _first_sound],
+        "q2": [Wrong(_euclidean, "Euclidean distance"), Wrong(_dot, "largest dot product"),
+               Wrong(_least, "least similar sound"), _position, _as_list, _first_sound],
         "q3": [_ALL_FAST, _swapped(_TRUTH), _TWO_WRONG, _TRUTH[:-1], ["slow", "medium"] * 8,
                "fast"],
     })

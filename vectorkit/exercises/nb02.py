@@ -102,12 +102,6 @@ q1 = ValueQuestion(
         "(sims.sum(axis=1) - 1) / 4.",
         "odd = int(np.argmin((sims.sum(axis=1) - 1) / 4))",
     ],
-    solution_code=(
-        "vectors = model.embed(ex.ODD_ONE_OUT)\n"
-        "sims = vectors @ vectors.T\n"
-        "mean_to_others = (sims.sum(axis=1) - 1) / (len(sims) - 1)\n"
-        "odd = int(np.argmin(mean_to_others))"
-    ),
     explanation="The orchestra sentence shares the word 'goal' with football but not its "
                 "meaning; the model places it furthest from the other four.",
 )
@@ -181,14 +175,6 @@ q2 = FunctionQuestion(
         "np.argmax(sims) gives a position in the flattened matrix; "
         "np.unravel_index(np.argmax(sims), sims.shape) turns it into (row, column).",
     ],
-    solution_code='''\
-def most_similar_pair(vectors):
-    m = np.asarray(vectors, dtype=float)
-    unit = m / np.linalg.norm(m, axis=1, keepdims=True)
-    sims = unit @ unit.T
-    np.fill_diagonal(sims, -np.inf)
-    i, j = np.unravel_index(np.argmax(sims), sims.shape)
-    return int(i), int(j)''',
     explanation="Normalise, compute all pairwise cosines, hide the diagonal, take the argmax.",
 )
 
@@ -249,10 +235,6 @@ q3 = ValueQuestion(
         "sims = model.embed(ex.ENGLISH_CANDIDATES) @ model.embed(ex.GERMAN_QUERY); "
         "match = int(np.argmax(sims))",
     ],
-    solution_code=(
-        "sims = model.embed(ex.ENGLISH_CANDIDATES) @ model.embed(ex.GERMAN_QUERY)\n"
-        "match = int(np.argmax(sims))"
-    ),
     explanation="'Ich habe meine Schl\u00fcssel im Restaurant liegen lassen' means 'I left my "
                 "keys in the restaurant'; the model scores that translation far above the "
                 "sentences that only share the setting.",
@@ -343,16 +325,6 @@ q4 = FunctionQuestion(
         "when best[i] == i, so compare with np.arange(n) and take the mean.",
         "Check the shapes first: if source.shape != target.shape: raise ValueError(...)",
     ],
-    solution_code='''\
-def translation_accuracy(source, target):
-    s = np.asarray(source, dtype=float)
-    t = np.asarray(target, dtype=float)
-    if s.shape != t.shape:
-        raise ValueError("source and target must have the same shape")
-    s = s / np.linalg.norm(s, axis=1, keepdims=True)
-    t = t / np.linalg.norm(t, axis=1, keepdims=True)
-    best = (s @ t.T).argmax(axis=1)
-    return float(np.mean(best == np.arange(len(s))))''',
     explanation="Normalise, score every source row against every target row, and count how "
                 "often the diagonal wins its row.",
 )
@@ -371,18 +343,6 @@ q5 = ThoughtQuestion(
     "The model scores 'I loved this film.' closer to its negation 'I did not love this "
     "film.' than to the paraphrase 'What a wonderful movie.'. Why might a sentence encoder do "
     "that, and for which task would it hurt you (and for which would it not matter)?",
-    solution=(
-        "A sentence and its negation share almost all their words and their topic (a person, "
-        "a film, an opinion); only one short word flips the meaning. USE was trained to "
-        "place sentences by what they are about (questions near their answers, sentences near "
-        "their translations), and its n-gram features give the word 'not' little weight, so "
-        "'about the same thing' wins over 'says the opposite'. The paraphrase uses different "
-        "words, so it scores lower even though it means the same. For search by topic this "
-        "hardly matters (both sentences are relevant to 'opinions about this film'), but for "
-        "sentiment, fact checking or question answering it hurts: a search for positive "
-        "reviews would also return negative ones. Fixes: a classifier trained on labelled "
-        "examples on top of the embeddings, or a model trained for that distinction."
-    ),
     hints=["Compare how many words the two pairs share, and think about what the model was "
            "trained to put close together."],
 )

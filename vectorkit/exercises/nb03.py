@@ -82,12 +82,6 @@ q1 = FunctionQuestion(
         "found = sum(1 for doc in ranked[:k] if doc in relevant); divide by len(relevant), "
         "after raising ValueError when len(relevant) == 0.",
     ],
-    solution_code='''\
-def recall_at_k(ranked, relevant, k):
-    if len(relevant) == 0:
-        raise ValueError("recall is undefined when no document is relevant")
-    found = sum(1 for doc in ranked[:k] if doc in relevant)
-    return found / len(relevant)''',
     explanation="Count the relevant ids among the first k and divide by how many are relevant.",
 )
 
@@ -217,21 +211,6 @@ q2 = FunctionQuestion(
         "np.argsort(-scores)[:k] gives the positions of the k largest scores, best first; "
         "return [doc_ids[i] for i in those positions]. Check k first.",
     ],
-    solution_code='''\
-import vectorkit as vk
-
-# as built in the notebook:
-docs, queries, qrels = vk.datasets.load_search_benchmark()
-model = vk.load_model("text")
-doc_ids = list(docs)
-doc_vectors = model.embed(list(docs.values()))
-
-def search(query, k=5):
-    if k < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
-    scores = doc_vectors @ model.embed(query)
-    best = np.argsort(-scores)[:k]
-    return [doc_ids[i] for i in best]''',
     explanation="Embed the query, take one dot product per document, keep the k largest.",
 )
 
@@ -324,9 +303,6 @@ q3 = _RankingQuestion(
         "cannot find them. What kind of search compares meanings instead?",
         "Your search function from question 2 already does it: return search(query, k=10).",
     ],
-    solution_code='''\
-def my_ranking(query):
-    return search(query, k=10)''',
     explanation="Semantic search compares meanings, so it finds answers that share no words.",
 )
 
@@ -373,14 +349,6 @@ q4 = _RankingQuestion(
         "Route the query: if it contains a word with a digit or in capitals (a code or a name), "
         "put BM25's hits first and fill up with semantic hits; otherwise use semantic search.",
     ],
-    solution_code='''\
-def hybrid_ranking(query):
-    semantic = search(query, k=10)
-    words = query.replace("-", " ").split()
-    if any(any(c.isdigit() for c in w) or (len(w) > 1 and w.isupper()) for w in words):
-        keyword = kw.search(query, k=10).ranked()   # kw = vk.KeywordIndex(docs)
-        return keyword + [d for d in semantic if d not in keyword]
-    return semantic''',
     explanation="Trust keywords only for queries that look like codes or names; they are the "
                 "queries where an exact match is what the user wants.",
 )
@@ -391,15 +359,6 @@ q5 = ThoughtQuestion(
     "You tried ten variants of a hybrid and kept the one with the best MRR on these 52 queries. "
     "Is that MRR a fair estimate of how it will do for real users? What would you do before "
     "claiming it beats semantic search?",
-    solution=(
-        "No: choosing the best of ten variants on the same queries you report on picks the "
-        "variant that happens to fit these 52 queries, so its score is optimistic (the same "
-        "trap as tuning on the test set). Differences of one or two queries are also within "
-        "noise on a benchmark this small. Hold out queries you never look at while tuning "
-        "(or use cross-validation), write more queries of each kind, ideally from real logs, "
-        "and report the result per kind with the number of queries, so a gain on exact codes "
-        "cannot hide a loss on paraphrases."
-    ),
     hints=["Think of a training set and a test set."],
 )
 

@@ -66,11 +66,6 @@ q1 = ValueQuestion(
         "i = names.index('grace_hopper'); hits = index.search(vectors[i], k=2); "
         "nearest = hits.ids[1]",
     ],
-    solution_code=(
-        "i = names.index('grace_hopper')\n"
-        "hits = index.search(vectors[i], k=2)   # the first hit is grace_hopper itself\n"
-        "nearest = str(hits.ids[1])"
-    ),
     explanation="The astronaut is the other portrait of a person in uniform in front of a "
                 "plain background; the model places it clearly nearest (cosine about 0.35, "
                 "against about 0.23 for the next image).",
@@ -188,12 +183,6 @@ q2 = FunctionQuestion(
         "a, b = embed(image), embed(image[:, ::-1]); "
         "return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))",
     ],
-    solution_code='''\
-def flip_cosine(embed, image):
-    image = np.asarray(image)
-    a = np.asarray(embed(image), dtype=float)
-    b = np.asarray(embed(image[:, ::-1]), dtype=float)
-    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))''',
     explanation="Reverse the column axis to mirror the picture, embed both pictures and take "
                 "the cosine of the two vectors.",
 )
@@ -278,12 +267,6 @@ q3 = ValueQuestion(
         "scores = {name: float(vk.cosine_similarity(model.embed(f(cat)), cat_vector)) for "
         "name, f in ex.TRANSFORMS.items()}; worst = min(scores, key=scores.get)",
     ],
-    solution_code=(
-        "cat_vector = model.embed(cat)\n"
-        "scores = {name: float(vk.cosine_similarity(model.embed(f(cat)), cat_vector))\n"
-        "          for name, f in ex.TRANSFORMS.items()}\n"
-        "worst = min(scores, key=scores.get)"
-    ),
     explanation="The 24-pixel thumbnail: blown back up to 224 x 224 it is a smooth blur, and "
                 "the fur, whiskers and eyes the network's features respond to are gone "
                 "(cosine about 0.4). The mirror image hardly changes anything (about 0.98): "
@@ -297,20 +280,6 @@ q4 = ThoughtQuestion(
     "the flower: several other images score higher. Why does the model fail here, when it "
     "finds the cat after cropping, rotating, mirroring and darkening? How would you make a "
     "search that has to work with thumbnails?",
-    solution=(
-        "The network was trained on sharp 224 x 224 photos, and its features respond to "
-        "edges, textures and parts (petals, fur, eyes) at that scale. A 24-pixel thumbnail "
-        "is enlarged back to 224 x 224 before the network sees it, so it arrives as a smooth "
-        "colour blur with none of those details: almost all of the features the flower "
-        "photo switched on stay off, and what is left (soft round blobs of colour) matches "
-        "other blurry pictures, such as the motion-blurred clock, as well as the flower. "
-        "Crops, small rotations, mirroring and light changes keep the details, and the "
-        "training data was full of such changes (random crops and flips were used to train "
-        "it), so those stay close. Fixes: embed the full-resolution image whenever you have "
-        "it; if queries can be thumbnails, also embed the collection at thumbnail size (so "
-        "both sides lose the same detail), or use a model trained with low-resolution "
-        "augmentation."
-    ),
     hints=["Look at the thumbnail next to the original: what did the downscaling remove, and "
            "what do the network's early features respond to?"],
 )
@@ -390,12 +359,6 @@ q5 = FunctionQuestion(
         "mirror gives back the original, so the pair is the same for both pictures.",
         "return (np.asarray(embed(image)) + np.asarray(embed(image[:, ::-1]))) / 2",
     ],
-    solution_code='''\
-def mirror_invariant_embed(embed, image):
-    image = np.asarray(image)
-    a = np.asarray(embed(image), dtype=float)
-    b = np.asarray(embed(image[:, ::-1]), dtype=float)
-    return (a + b) / 2''',
     explanation="Averaging over both orientations (test-time augmentation) makes the vector "
                 "identical for an image and its mirror image: mirroring only swaps the two "
                 "terms of the sum.",
