@@ -27,7 +27,7 @@ def test_the_shipped_solutions_are_the_notebooks_own():
 @pytest.mark.parametrize("name", COURSE)
 def test_every_course_question_has_one_solution_written_once(name):
     module = importlib.import_module(name)
-    for qname, view in questions(module).items():
+    for view in questions(module).values():
         q = view.question
         from_notebook = solutions.lookup(q.id)
         assert from_notebook, f"{q.id} has no marked solution cell in its solution notebook"

@@ -86,7 +86,7 @@ def _model_data():
     images = vk.datasets.load_images()
     names = [im.name for im in images]
     vectors = np.asarray(model.embed([im.image for im in images]), dtype=float)
-    to_grace = {n: _cos(v, vectors[names.index("grace_hopper")]) for n, v in zip(names, vectors)}
+    to_grace = {n: _cos(v, vectors[names.index("grace_hopper")]) for n, v in zip(names, vectors, strict=True)}
     cat = images[names.index("chelsea")].image
     changed = {n: _cos(model.embed(f(cat)), vectors[names.index("chelsea")])
                for n, f in nb04.TRANSFORMS.items()}
