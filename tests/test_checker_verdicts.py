@@ -257,3 +257,24 @@ def test_a_forbidden_class_is_caught_through_an_existing_instance():
     assert q.check(lambda v: vk.Index(np.eye(3), ids=list("abc")).search(v, k=1).ids[0]).kind \
         == "forbidden"
     assert index.search(np.array([0, 1.0, 0]), k=1).ids[0] == "b"  # restored
+
+
+def test_in_a_jupyter_kernel_an_endless_function_is_stopped_and_the_kernel_lives_on():
+    """The checks run in the kernel's main thread, where the SIGALRM limit works."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[
+        new_code_cell("from vectorkit.exercises import nb01 as ex\n"
+                      "ex.q2.question.call_limit = 1.0\n"
+                      "def cosine_similarity(a, b):\n    while True:\n        pass\n"
+                      "print(ex.q2.check(cosine_similarity))"),
+        new_code_cell("print('still alive', ex.progress().rows[1][2])"),
+    ])
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    first = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    second = "".join(o.get("text", "") for o in nb.cells[1].outputs)
+    assert "did not return within 1 s" in first, first
+    assert "still alive incorrect" in second, second
+    assert nbformat.validate(nb) is None

@@ -469,6 +469,10 @@ def test_nb01_accepts_reasonable_variants():
                                     "vectorkit.exercises._checker.compare", "vectorkit.exercises._checker.core",
                                     "vectorkit.exercises._checker.function",
                                     "vectorkit.exercises._checker.display",
+                                    "vectorkit.exercises._checker.module",
+                                    "vectorkit.exercises._checker.limits",
+                                    "vectorkit.exercises._checker.forbidden",
+                                    "vectorkit.exercises._checker.solutions",
                                     "vectorkit.exercises._mistakes",
                                     "vectorkit.course.generate",
                                     "vectorkit.course.grade"])
