@@ -22,6 +22,7 @@ _LOADERS = {
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",
+    "load_image_collection": "vectorkit.datasets._collection",  # issue 12
     # audio
     "load_sounds": "vectorkit.datasets._sounds",
     "load_speech": "vectorkit.datasets._sounds",

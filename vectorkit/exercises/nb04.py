@@ -58,7 +58,7 @@ q1 = ValueQuestion(
                 "'coffee' (see [im.name for im in images])"),
     ],
     hints=[
-        "You already have `vectors` (one row per image) and `index` from section 6. "
+        "You already have `vectors` (one row per image) and `index` from section 5. "
         "index.search(vectors[i], k=2) returns the image itself first; the second hit is "
         "its nearest neighbour.",
         "i = names.index('grace_hopper'); hits = index.search(vectors[i], k=2); "
