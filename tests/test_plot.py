@@ -131,6 +131,9 @@ def test_given_ax_is_returned_and_described():
     assert vk.plot.alt_text(a1).startswith("Scatter plot")
     assert vk.plot.alt_text(a2).startswith("Horizontal bar chart")
     assert "Scatter plot" in vk.plot.alt_text(fig) and "bar chart" in vk.plot.alt_text(fig)
+    # the caller's plain plt.subplots figure now shows its description in a notebook
+    assert isinstance(fig, AltFigure)
+    assert fig._repr_mimebundle_()[1]["image/png"]["alt"] == vk.plot.alt_text(fig)
     with pytest.raises(ValueError, match="3-D Axes"):
         vk.plot.scatter(np.ones((3, 3)), ax=a1)
     with pytest.raises(TypeError, match="`ax` must be a matplotlib Axes"):
