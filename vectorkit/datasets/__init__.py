@@ -19,9 +19,11 @@ _LOADERS = {
     "load_baskets": "vectorkit.datasets._text",
     "load_reviews": "vectorkit.datasets._text",
     "load_parallel": "vectorkit.datasets._text",
+    "load_similarity_pairs": "vectorkit.datasets._pairs",  # issue 12
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",
+    "load_image_collection": "vectorkit.datasets._collection",  # issue 12
     # audio
     "load_sounds": "vectorkit.datasets._sounds",
     "load_speech": "vectorkit.datasets._sounds",

@@ -60,7 +60,7 @@ q1 = ValueQuestion(
     choices=IMAGE_NAMES,
     choices_name="the 16 image names",
     hints=[
-        "You already have `vectors` (one row per image) and `index` from section 6. "
+        "You already have `vectors` (one row per image) and `index` from section 5. "
         "index.search(vectors[i], k=2) returns the image itself first; the second hit is "
         "its nearest neighbour.",
         "i = names.index('grace_hopper'); hits = index.search(vectors[i], k=2); "
