@@ -206,6 +206,8 @@ def test_generators_and_endless_iterators_are_refused_unread():
     assert result.kind == "iterator" and "a generator" in result.message
     assert q.check(lambda: map(abs, itertools.count())).kind == "iterator"
     assert ValueQuestion("?", {1, 2}).check(itertools.count()).kind == "iterator"
+    free = FreeCheckQuestion("?", lambda pair: len(list(pair)) == 2, reference=(1, 2))
+    assert free.check(itertools.count()).kind == "iterator"  # never handed to list()
 
     class Endless:  # an iterable that is not an iterator: read at most one item too many
         def __iter__(self):

@@ -13,7 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from vectorkit.exercises._checker import solutions as _solutions
-from vectorkit.exercises._checker.compare import Mismatch, as_mismatch, compare
+from vectorkit.exercises._checker.compare import (
+    Mismatch,
+    as_mismatch,
+    compare,
+    iterator_mismatch,
+    one_shot,
+)
 from vectorkit.exercises._checker.display import CheckResult, Note
 from vectorkit.exercises._checker.limits import CheckTimeout, call_with_limit
 from vectorkit.exercises._checker.placeholder import ____, is_placeholder
@@ -104,6 +110,9 @@ class Question:
         """
         if self.is_untouched(answer):
             return CheckResult("not attempted", _NOT_ATTEMPTED, self.id, kind="not attempted")
+        if one_shot(answer):  # never read it: it may be endless
+            return CheckResult("incorrect", _sentence(iterator_mismatch(answer)), self.id,
+                               kind="iterator")
         try:
             reason = call_with_limit(self._check, (answer,), seconds=self.time_limit)
         except CheckTimeout:

@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 
 #: Default time limit, in seconds, for one call of a learner's function.
-DEFAULT_SECONDS = 20.0
+DEFAULT_SECONDS = 30.0
 
 
 class CheckTimeout(BaseException):  # noqa: N818 -- not an error of the checker: a stop signal
