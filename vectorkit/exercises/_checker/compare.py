@@ -51,6 +51,12 @@ class Mismatch(str):
         return str.__str__(self)
 
     @property
+    def outcome(self) -> str:
+        """The check result's kind this reason leads to: its :attr:`kind`, unless a subclass
+        says more ("mistake": a recognised typical mistake, "forbidden", "timeout")."""
+        return self.kind
+
+    @property
     def wrong_value(self) -> bool:
         """True when the answer is the right kind of thing but a wrong value."""
         return self.kind == "value"
@@ -64,6 +70,42 @@ class Mismatch(str):
 
     def __reduce__(self):
         return (Mismatch, (self.kind, self.text))
+
+
+class Recognised(Mismatch):
+    """A wrong answer that a :class:`Mistake` recognised (its check result has kind "mistake")."""
+
+    outcome = "mistake"
+
+    def __new__(cls, text: str):
+        return super().__new__(cls, "value", text)
+
+    def __reduce__(self):
+        return (Recognised, (self.text,))
+
+
+class Forbidden(Mismatch):
+    """The learner handed in or called a library function the exercise forbids."""
+
+    outcome = "forbidden"
+
+    def __new__(cls, text: str):
+        return super().__new__(cls, "explained", text)
+
+    def __reduce__(self):
+        return (Forbidden, (self.text,))
+
+
+class TimedOut(Mismatch):
+    """The learner's function did not return within the time limit."""
+
+    outcome = "timeout"
+
+    def __new__(cls, text: str):
+        return super().__new__(cls, "explained", text)
+
+    def __reduce__(self):
+        return (TimedOut, (self.text,))
 
 
 def as_mismatch(outcome) -> Mismatch | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from vectorkit.exercises._checker import solutions as _solutions
 from vectorkit.exercises._checker.compare import (
     Mismatch,
+    Recognised,
     as_mismatch,
     compare,
     iterator_mismatch,
@@ -124,10 +125,10 @@ class Question:
             return CheckResult("incorrect", _sentence(
                 f"your answer could not be checked ({type(exc).__name__}: {exc})"), self.id,
                 kind="error")
+        reason = as_mismatch(reason)
         if reason is None:
             return CheckResult("correct", "well done!", self.id, kind="correct")
-        kind = getattr(reason, "outcome", None) or getattr(reason, "kind", "explained")
-        return CheckResult("incorrect", _sentence(reason), self.id, kind=kind)
+        return CheckResult("incorrect", _sentence(reason), self.id, kind=reason.outcome)
 
     # -- help -------------------------------------------------------------------------------
     def hint(self, n: int = 1) -> Note:
@@ -180,18 +181,6 @@ class Question:
 
     def _repr_html_(self) -> str:
         return Note(f"{self.id or 'Question'} ({self.kind}):", self.prompt)._repr_html_()
-
-
-class Recognised(Mismatch):
-    """A wrong answer that a :class:`Mistake` recognised (its check result has kind "mistake")."""
-
-    outcome = "mistake"
-
-    def __new__(cls, text: str):
-        return super().__new__(cls, "value", text)
-
-    def __reduce__(self):
-        return (Recognised, (self.text,))
 
 
 def _norm(x):

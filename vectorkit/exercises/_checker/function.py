@@ -18,13 +18,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vectorkit.exercises._checker.compare import (
+    Forbidden,
     Mismatch,
+    Recognised,
+    TimedOut,
     as_mismatch,
     compare,
     iterator_mismatch,
     one_shot,
 )
-from vectorkit.exercises._checker.core import Mistake, Question, Recognised
+from vectorkit.exercises._checker.core import Mistake, Question
 from vectorkit.exercises._checker.forbidden import ForbiddenCall, forbid, resolve
 from vectorkit.exercises._checker.limits import DEFAULT_SECONDS, CheckTimeout, call_with_limit
 from vectorkit.exercises._checker.placeholder import uses_placeholder
@@ -99,30 +102,6 @@ def signature_problem(func, name: str, wanted: inspect.Signature | None,
         return (f"your function's parameters are {theirs}, in another order than the "
                 f"question's {call}: the checker passes the arguments in that order")
     return None
-
-
-class Forbidden(Mismatch):
-    """The learner handed in or called a library function the exercise forbids."""
-
-    outcome = "forbidden"
-
-    def __new__(cls, text: str):
-        return super().__new__(cls, "explained", text)
-
-    def __reduce__(self):
-        return (Forbidden, (self.text,))
-
-
-class TimedOut(Mismatch):
-    """The learner's function did not return within the time limit."""
-
-    outcome = "timeout"
-
-    def __new__(cls, text: str):
-        return super().__new__(cls, "explained", text)
-
-    def __reduce__(self):
-        return (TimedOut, (self.text,))
 
 
 def _same(before, after) -> bool:
