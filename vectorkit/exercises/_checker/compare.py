@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+import reprlib
 import types
 from collections.abc import Sized
 
@@ -60,6 +61,21 @@ def describe(x) -> str:
         return "a function"
     name = type(x).__name__
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+_short = reprlib.Repr()
+_short.maxlist = _short.maxtuple = 6
+_short.maxother = _short.maxstring = 60
+
+
+def show(x) -> str:
+    """``x`` on one line, short: an array's values to 4 significant digits."""
+    if isinstance(x, np.ndarray):
+        floats = {"float_kind": lambda v: f"{v:.4g}"} if x.dtype.kind == "f" else None
+        text = np.array2string(x, threshold=8, edgeitems=3, separator=", ",
+                               max_line_width=10_000, formatter=floats)
+        return " ".join(text.split())  # rows of a 2-D array on one line too
+    return _short.repr(x)
 
 
 def _reads_as_number(x) -> bool:

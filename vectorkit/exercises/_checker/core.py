@@ -20,6 +20,7 @@ from vectorkit.exercises._checker.compare import (
     compare,
     iterator_mismatch,
     one_shot,
+    show,
 )
 from vectorkit.exercises._checker.display import CheckResult, Note
 from vectorkit.exercises._checker.limits import CheckTimeout, call_with_limit
@@ -248,7 +249,7 @@ class ValueQuestion(Question):
             return reason  # a wrong kind of answer: the reason says what is expected
         for mistake in self.mistakes:
             if mistake.matches(answer):
-                return Recognised(mistake.message.replace("{got}", repr(answer)))
+                return Recognised(mistake.message.replace("{got}", show(answer)))
         return self._choice_problem(answer) or reason
 
     def _choice_problem(self, answer) -> Mismatch | None:

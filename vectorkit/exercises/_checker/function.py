@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-import reprlib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,20 +26,13 @@ from vectorkit.exercises._checker.compare import (
     iterator_mismatch,
     one_shot,
 )
+from vectorkit.exercises._checker.compare import (
+    show as _show,
+)
 from vectorkit.exercises._checker.core import Mistake, Question
 from vectorkit.exercises._checker.forbidden import ForbiddenCall, forbid, resolve
 from vectorkit.exercises._checker.limits import DEFAULT_SECONDS, CheckTimeout, call_with_limit
 from vectorkit.exercises._checker.placeholder import uses_placeholder
-
-_short = reprlib.Repr()
-_short.maxlist = _short.maxtuple = 6
-_short.maxother = _short.maxstring = 60
-
-
-def _show(x) -> str:
-    if isinstance(x, np.ndarray):
-        return np.array2string(x, threshold=8, edgeitems=3, precision=4, separator=", ")
-    return _short.repr(x)
 
 
 @dataclass(frozen=True)
