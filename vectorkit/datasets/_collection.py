@@ -174,5 +174,5 @@ def load_image_collection(split: str = "collection") -> ImageCollection:
     which, out = _SPLITS.index(split), []
     for part in (_digits, _faces, _textures, _motorcycle):
         part(which, out)
-    images, names, categories, groups, sources = (list(x) for x in zip(*out))
+    images, names, categories, groups, sources = (list(x) for x in zip(*out, strict=True))
     return ImageCollection(images, names, np.array(categories), np.array(groups), sources)

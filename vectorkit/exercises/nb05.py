@@ -415,8 +415,10 @@ test_vectors = model.embed(test_clips)
 # 1-nearest neighbour: each test clip gets the label of the most similar training clip
 best = vk.cosine_similarity(test_vectors, train_vectors).argmax(axis=1)
 predicted = [train_labels[i] for i in best]''',
-    explanation="Tempo is in the embedding, even though the drum sound dominates it: a linear "
-                "classifier trained on labelled clips reads it out.",
+    explanation="Tempo is in the embedding, even though the drum sound dominates it: trained "
+                "on labelled clips, even the simplest classifier, 1-nearest neighbour, reads it "
+                "out (the nearest training clip mostly has the same drum, and among those the "
+                "tempo decides the label).",
 )
 
 # --- q4: why timbre wins ----------------------------------------------------------------------
@@ -433,9 +435,10 @@ q4 = ThoughtQuestion(
         "filters over the spectrogram, and it pools over time (maximum and mean), so the "
         "order of the notes, the tune itself, is largely thrown away. Transposing changes "
         "where the energy sits a little; changing the instrument changes every harmonic. For "
-        "a 'same tune' search, use features built for melody and harmony, such as pitch-class "
-        "(chroma) sequences made key-invariant, compared with an alignment that allows other "
-        "tempi; or train an embedding on pairs of recordings of the same song (covers) so "
+        "a 'same tune' search, use features built for melody and harmony, such as sequences of "
+        "chroma vectors (for each moment, how strongly each of the 12 pitch classes C, C#, "
+        "D ... B sounds, octaves merged) shifted to a common key, compared with an alignment "
+        "that allows other tempi; or train an embedding on pairs of recordings of the same song (covers) so "
         "that the training objective itself says: same tune = close."
     ),
     hints=["Look at the tags musicnn predicts: what are most of them about?"],
