@@ -63,11 +63,18 @@ vk.widgets.image_search(vk.load_model("image"), collection.images, collection.na
                         query=collection.names.index("face #1"))"""
 
 
-def _write_notebook(folder, code: str = NOTEBOOK_CODE, name: str = "explorer.ipynb") -> str:
+FIGURE_CODE = """\
+%matplotlib inline
+fig, ax = vk.plot.figure("A bar chart of three numbers: 1, 3 and 2.", figsize=(4, 2))
+ax.bar(["a", "b", "c"], [1, 3, 2])"""
+
+
+def _write_notebook(folder, code: str = NOTEBOOK_CODE, name: str = "explorer.ipynb",
+                    *more: str) -> str:
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(code)]
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (code, *more)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nbformat.write(nb, os.path.join(folder, name))
@@ -127,7 +134,7 @@ def jupyterlab(tmp_path, chromium):
     work = tmp_path / "work"
     work.mkdir()
     notebook = _write_notebook(work)
-    _write_notebook(work, IMAGE_SEARCH_CODE, "image_search.ipynb")
+    _write_notebook(work, IMAGE_SEARCH_CODE, "image_search.ipynb", FIGURE_CODE)
     port, token = _free_port(), secrets.token_hex(24)
     env = dict(os.environ)
     for var, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTERLAB_SETTINGS_DIR", "settings"),
@@ -246,6 +253,12 @@ def test_image_search_picture_is_described_only_to_screen_readers(chromium, jupy
             visible = page.locator(".vk-image-search").inner_text()
             role_name = page.get_by_role("img", name="Search results titled").count()
             options = page.locator(".vk-image-search select option").count()
+            page.keyboard.press("Shift+Enter")   # leave the widget cell ...
+            page.keyboard.press("Shift+Enter")   # ... and run the plain figure
+            figure = page.locator(".jp-OutputArea-output img[alt^='A bar chart']")
+            figure.wait_for(timeout=60_000)
+            figure_alt = figure.get_attribute("alt")
+            outputs = page.locator(".jp-Cell").nth(1).locator(".jp-OutputArea").inner_text()
             body = page.locator("body").inner_text()
         finally:
             context.close()
@@ -254,3 +267,5 @@ def test_image_search_picture_is_described_only_to_screen_readers(chromium, jupy
     assert role_name >= 1                      # what the accessibility tree exposes
     assert alt[:40] not in visible and "ranked by cosine" not in visible
     assert options == 108
+    assert figure_alt == "A bar chart of three numbers: 1, 3 and 2."
+    assert "A bar chart of three" not in outputs    # described, not captioned
