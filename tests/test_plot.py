@@ -4,6 +4,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import html  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -311,6 +313,10 @@ def test_notebook_output_carries_alt_text():
         assert data["text/plain"] == alt
         assert data["image/png"][:4] == b"\x89PNG" or data["image/png"].startswith("iVBOR")
         assert md["image/png"]["alt"] == alt
+        # JupyterLab shows text/html before image/png and ignores image metadata: the same
+        # picture as <img alt> is what reaches its screen-reader users
+        assert data["text/html"].startswith('<img src="data:image/png;base64,' + data["image/png"][:20])
+        assert f'alt="{html.escape(alt)}"' in data["text/html"]
         # shown as the cell's result, it is closed so the inline backend won't draw it twice
         assert not plt.fignum_exists(fig.number)
     finally:

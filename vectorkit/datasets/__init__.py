@@ -20,6 +20,7 @@ _LOADERS = {
     "load_reviews": "vectorkit.datasets._text",
     "load_parallel": "vectorkit.datasets._text",
     "load_similarity_pairs": "vectorkit.datasets._pairs",  # issue 12
+    "SIMILARITY_GRADES": "vectorkit.datasets._pairs",  # issue 12: the 0-5 scale
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",

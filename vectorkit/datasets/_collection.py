@@ -166,7 +166,7 @@ def load_image_collection(split: str = "collection") -> ImageCollection:
     Example:
         >>> import vectorkit as vk
         >>> q = vk.datasets.load_image_collection("queries")
-        >>> q.names[0], q.categories[0], q.images[0].shape
+        >>> q.names[0], str(q.categories[0]), q.images[0].shape
         ('digit 0 query 1', 'digit 0', (64, 64, 3))
     """
     if split not in _SPLITS:
@@ -174,5 +174,5 @@ def load_image_collection(split: str = "collection") -> ImageCollection:
     which, out = _SPLITS.index(split), []
     for part in (_digits, _faces, _textures, _motorcycle):
         part(which, out)
-    images, names, categories, groups, sources = (list(x) for x in zip(*out))
+    images, names, categories, groups, sources = (list(x) for x in zip(*out, strict=True))
     return ImageCollection(images, names, np.array(categories), np.array(groups), sources)

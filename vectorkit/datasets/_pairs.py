@@ -6,10 +6,10 @@ import pandas as pd
 
 from vectorkit._data import data_file
 
-__all__ = ["load_similarity_pairs", "GRADES"]
+__all__ = ["load_similarity_pairs", "SIMILARITY_GRADES"]
 
 #: The grade scale (the one of the SemEval STS tasks, in our words): grade -> what it means.
-GRADES = {
+SIMILARITY_GRADES = {
     0: "different topics, nothing in common",
     1: "about the same broad topic, but saying unrelated things",
     2: "sharing some details, but different in meaning (another subject, the opposite claim)",
@@ -23,9 +23,9 @@ def load_similarity_pairs() -> pd.DataFrame:
     """Load 60 English sentence pairs, each graded 0-5 for how similar their meanings are.
 
     Origin: written for vectorkit; license CC0-1.0. One author wrote the pairs (everyday
-    topics: travel, food, weather, work, sport...) and graded each on the scale ``GRADES``
-    (0 = nothing in common ... 5 = the same meaning in other words), in half points, before
-    any model or baseline was run on them; the grades were not changed afterwards. One grader
+    topics: travel, food, weather, work, sport...) and graded each on the scale
+    ``SIMILARITY_GRADES`` (0 = nothing in common ... 5 = the same meaning in other words), in
+    half points, before any model or baseline was run on them; the grades were not changed afterwards. One grader
     only, so they are one careful reader's judgement, not an average over several people as
     in the STS benchmark. The set mixes paraphrases that share few words, pairs that share
     most words but differ in one key detail (another animal, the opposite direction), and
@@ -38,10 +38,10 @@ def load_similarity_pairs() -> pd.DataFrame:
     Example:
         >>> import vectorkit as vk
         >>> pairs = vk.datasets.load_similarity_pairs()
-        >>> pairs.shape, pairs.grade.min(), pairs.grade.max()
+        >>> pairs.shape, float(pairs.grade.min()), float(pairs.grade.max())
         ((60, 4), 0.0, 5.0)
-        >>> pairs.loc[0, ["sentence_b", "grade"]].tolist()
-        ['The Berlin train departs at 9 a.m.', 5.0]
+        >>> pairs.loc[0, "sentence_b"], float(pairs.loc[0, "grade"])
+        ('The Berlin train departs at 9 a.m.', 5.0)
     """
     df = pd.read_csv(data_file("text", "similarity_pairs.csv"), dtype=str,
                      keep_default_na=False, encoding="utf-8")

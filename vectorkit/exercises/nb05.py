@@ -390,8 +390,10 @@ q3 = FreeCheckQuestion(
         "in best]. Or scikit-learn: LogisticRegression(max_iter=1000).fit(train_vectors, "
         "train_labels).predict(test_vectors).",
     ],
-    explanation="Tempo is in the embedding, even though the drum sound dominates it: a linear "
-                "classifier trained on labelled clips reads it out.",
+    explanation="Tempo is in the embedding, even though the drum sound dominates it: trained "
+                "on labelled clips, even the simplest classifier, 1-nearest neighbour, reads it "
+                "out (the nearest training clip mostly has the same drum, and among those the "
+                "tempo decides the label).",
 )
 
 # --- q4: why timbre wins ----------------------------------------------------------------------

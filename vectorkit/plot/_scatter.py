@@ -138,8 +138,9 @@ def scatter(points, labels=None, texts=None, images=None, *, ax=None,
     if own:
         fig.tight_layout()
     if dim == 2 and txt is not None:  # placed last: they need the final layout
-        shown = txt[:max_texts]
-        _place_texts(ax, [short(t, 30) for t in shown], pts[:len(shown)], s)
+        keep = [i for i, t in enumerate(txt[:max_texts]) if t.strip()]  # "" = no text
+        if keep:
+            _place_texts(ax, [short(txt[i], 30) for i in keep], pts[keep], s)
     parts = [f"Scatter plot titled {title!r} of {n} points in {dim}-D"]
     if counts:
         top = ", ".join(f"{short(g, 25)} ({c})" for g, c in counts.most_common(8))

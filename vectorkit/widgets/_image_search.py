@@ -79,6 +79,7 @@ def _image_class():
             self.picture = widgets.HTML()
             self.caption = widgets.HTML()
             super().__init__([self.picker, self.picture, self.caption])
+            self.add_class("vk-image-search")
             self.picker.observe(self.update, names="value")
             self.update()
 

@@ -87,6 +87,7 @@ def _make_class():
             self.points = None
             super().__init__([widgets.HBox([self.method, self.perplexity]), self.picture,
                               self.caption])
+            self.add_class("vk-projection-explorer")
             self.method.observe(self.update, names="value")
             self.perplexity.observe(self.update, names="value")
             self.update()
