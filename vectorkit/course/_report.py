@@ -16,7 +16,7 @@ from vectorkit.exercises._checker.registry import MIMETYPE  # noqa: F401  (re-ex
 
 _REF = re.compile(r"(?:\b(\w+)\s*\.\s*)?\b(q\d+[a-z]?)\s*\.\s*check\s*\(")
 _MODULE_DOTTED = re.compile(r"\bvectorkit\.exercises\.(nb\d\w*)")
-_MODULE_FROM = re.compile(r"\bfrom\s+vectorkit\.exercises\s+import\s+\(?([^\n#)]+)")
+_MODULE_FROM = re.compile(r"\bfrom\s+vectorkit\.exercises\s+import\s+(\([^)]*\)|[^\n#]+)")
 _ANSWER_STUB = "*Write your answer here.*"
 
 
@@ -121,7 +121,7 @@ def modules_in_source(nb) -> set[str]:
             continue
         found.update(f"vectorkit.exercises.{m}" for m in _MODULE_DOTTED.findall(cell.source))
         for names in _MODULE_FROM.findall(cell.source):
-            for part in names.split(","):
+            for part in names.strip("()").split(","):
                 name = part.strip().split(" ")[0]
                 if re.fullmatch(r"nb\d\w*", name):
                     found.add(f"vectorkit.exercises.{name}")

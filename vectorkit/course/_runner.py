@@ -70,17 +70,25 @@ class _Session:
         self.client, self.watchdog, self.timeout = client, watchdog, timeout
         self.dead = False
 
-    def run(self, cell, index: int, store_history: bool = True) -> None:
+    def run(self, cell, index: int | None = None, store_history: bool = True) -> None:
+        """Execute ``cell`` (``index`` in the notebook; None: a grader cell, kept out of the
+        notebook and of the kernel's history)."""
         from nbclient.exceptions import DeadKernelError
 
+        cells = self.client.nb.cells
+        if index is None:  # nbclient writes the executed cell back at its index
+            cells.append(cell)
         self.watchdog.started = time.monotonic()
         try:
-            self.client.execute_cell(cell, index, store_history=store_history)
+            self.client.execute_cell(cell, len(cells) - 1 if index is None else index,
+                                     store_history=store_history and index is not None)
         except DeadKernelError:
             self.dead = True
             raise
         finally:
             self.watchdog.started = None
+            if index is None:
+                cells.pop()
 
     def call(self, handle, request: str):
         """Run a learner function in the kernel (for :func:`_recheck.recheck`)."""
@@ -89,7 +97,7 @@ class _Session:
         cell = _code_cell("import vectorkit.course._capture as _vectorkit_capture\n"
                           f"_vectorkit_capture.call({int(handle)}, {request!r})")
         try:
-            self.run(cell, -1, store_history=False)
+            self.run(cell)
         except Exception as exc:
             raise _recheck.CallFailed(f"the kernel stopped while running it ({exc})") from None
         for out in cell.get("outputs", []):
@@ -125,7 +133,7 @@ def _question(module: str, name: str):
 def grade(job: dict, send) -> dict:
     """Execute the notebook of ``job`` and return the report as data."""
     import nbformat
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
     logging.getLogger("traitlets").setLevel(logging.CRITICAL)
@@ -137,7 +145,7 @@ def grade(job: dict, send) -> dict:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     sockets = Path(job["socketdir"])
-    km = KernelManager(kernel_name=job["kernel"], transport="ipc", ip=str(sockets / "kernel"))
+    km = AsyncKernelManager(kernel_name=job["kernel"], transport="ipc", ip=str(sockets / "kernel"))
     client = NotebookClient(nb, km=km, timeout=job["timeout"], allow_errors=True,
                             interrupt_on_timeout=True, record_timing=False,
                             resources={"metadata": {"path": str(work)}})
@@ -152,8 +160,7 @@ def grade(job: dict, send) -> dict:
             watchdog.pid = km.provisioner.pid if km.provisioner else None
             send({"kernel_pid": watchdog.pid})
             session.run(_code_cell("import vectorkit.course._capture as _vectorkit_capture\n"
-                                   f"_vectorkit_capture.install({sorted(modules)!r})"),
-                        -1, store_history=False)
+                                   f"_vectorkit_capture.install({sorted(modules)!r})"))
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
@@ -164,7 +171,7 @@ def grade(job: dict, send) -> dict:
                         records.extend(_recheck_one(cap, index, modules, session))
             dump = _code_cell("from vectorkit.exercises._checker import registry as _r\n"
                               "_r.emit()")
-            session.run(dump, -1, store_history=False)
+            session.run(dump)
             for out in dump.get("outputs", []):
                 snap = out.get("data", {}).get(_report.MIMETYPE)
                 if isinstance(snap, dict) and isinstance(snap.get("events"), list):

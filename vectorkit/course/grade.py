@@ -103,7 +103,8 @@ def _run_isolated(job: dict, limit: float) -> dict | None:
 
 
 def grade_notebook(path, timeout: float = 120, kernel: str = "python3",
-                   modules: list[str] | None = None, limit: float = 1800) -> Report:
+                   modules: list[str] | None = None, limit: float = 1800,
+                   content: bytes | None = None) -> Report:
     """Grade one notebook in isolation and return its :class:`~vectorkit.course._report.Report`.
 
     Example:
@@ -114,7 +115,8 @@ def grade_notebook(path, timeout: float = 120, kernel: str = "python3",
     import nbformat
 
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+    content = path.read_bytes() if content is None else content
+    nb = nbformat.reads(content.decode("utf-8"), as_version=4)
     notes: list[str] = []
     if modules:
         wanted = list(modules)
@@ -140,7 +142,7 @@ def grade_notebook(path, timeout: float = 120, kernel: str = "python3",
         work, sockets = tmp / "work", tmp / "grader"
         work.mkdir()
         sockets.mkdir(mode=0o700)
-        shutil.copyfile(path, work / path.name)
+        (work / path.name).write_bytes(content)
         job = {"workdir": str(work), "socketdir": str(sockets), "filename": path.name,
                "display_name": str(path), "modules": found, "timeout": float(timeout),
                "limit": float(limit), "kernel": kernel, "notes": notes,
@@ -222,16 +224,26 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--{name} must be a positive number of seconds, "
                          f"got {getattr(args, name)}")
     reports, status = [], 0
+    # Read every submission before running any: a notebook that deletes files cannot
+    # remove the others from the batch.
+    contents: dict[int, bytes] = {}
+    for i, name in enumerate(args.notebooks):
+        try:
+            if Path(name).is_file():
+                contents[i] = Path(name).read_bytes()
+        except OSError:
+            pass
     for i, name in enumerate(args.notebooks):
         path = Path(name)
         if i:
             print()
-        if not path.is_file():
+        if i not in contents:
             print(f"{name}: no such notebook file", file=sys.stderr)
             status = 2
             continue
         try:
-            report = grade_notebook(path, args.timeout, args.kernel, args.modules, args.limit)
+            report = grade_notebook(path, args.timeout, args.kernel, args.modules, args.limit,
+                                    content=contents[i])
         except Exception as exc:  # unreadable JSON, wrong nbformat...
             print(f"{name}: cannot grade: {type(exc).__name__}: {one_line(exc)}",
                   file=sys.stderr)
