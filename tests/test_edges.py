@@ -44,3 +44,98 @@ def test_local_models_in_same_named_folders_do_not_share_the_cache(tmp_path):
     shutil.copytree(a, tmp_path / "c" / "encoder")
     assert vk.load_model(str(tmp_path / "c" / "encoder")).cache_namespace == \
         model_a.cache_namespace
+
+
+# --- item 5: euclidean search on data that share a large offset ----------------------------------
+
+def test_euclidean_index_matches_brute_force_on_offset_data():
+    rng = np.random.default_rng(0)
+    data = (1000 + rng.normal(0, 0.05, (2000, 64))).astype(np.float32)
+    queries = (1000 + rng.normal(0, 0.05, (20, 64))).astype(np.float32)
+    index = vk.Index(data, metric="euclidean")
+    found = index.search(queries, k=5)
+    exact = np.linalg.norm(queries[:, None, :].astype(np.float64) - data[None], axis=2)
+    truth = np.argsort(exact, axis=1, kind="stable")[:, :5]
+    recall = np.mean([len(set(f) & set(t)) / 5 for f, t in zip(found.ids, truth, strict=True)])
+    assert recall == 1.0, recall  # was 0.00 before centring
+    np.testing.assert_allclose(found.scores, np.sort(exact, axis=1)[:, :5], rtol=1e-6)
+    index.add(queries[:3] + 0.001)  # rows added later: the centre is recomputed
+    near = index.search(queries[:3], k=1)
+    assert near.ids[:, 0].tolist() == [2000, 2001, 2002]
+
+
+def test_index_cosine_scores_stay_within_one():
+    v = np.full((3, 7), 0.1, dtype=np.float32)
+    v[1] *= 3
+    scores = vk.Index(v).search(v, k=3).scores
+    assert scores.max() <= 1.0 and scores.min() >= -1.0
+
+
+# --- items 7 and 11: index files that lie ---------------------------------------------------------
+
+def _rewrite(path, meta_update=None, vectors=None, compress=False):
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        meta = json.loads(zf.read("meta.json"))
+        raw = zf.read("vectors.npy")
+    if vectors is not None:
+        vectors = np.ascontiguousarray(vectors, dtype="<f4")
+        buf = io.BytesIO()
+        np.save(buf, vectors, allow_pickle=False)
+        raw = buf.getvalue()
+        meta.update(count=int(vectors.shape[0]), dim=int(vectors.shape[1]),
+                    vectors_sha256=hashlib.sha256(vectors.tobytes()).hexdigest(),
+                    ids=None)
+    meta.update(meta_update or {})
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(path, "w", compression=method) as zf:
+        zf.writestr("meta.json", meta if isinstance(meta, str) else json.dumps(meta))
+        zf.writestr("vectors.npy", raw)
+
+
+def test_a_normalized_claim_is_verified_on_load(tmp_path):
+    path = tmp_path / "x.vkindex"
+    vk.Index(np.eye(3, dtype=np.float32)).save(path)
+    _rewrite(path, vectors=3 * np.eye(3), meta_update={"normalized": True})
+    with pytest.raises(ValueError, match="says the vectors are normalized, but row 0 has "
+                                         "length 3"):
+        vk.Index.load(path)
+
+
+def test_zip_bombs_are_refused_before_decompressing(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "bomb.vkindex"
+    vk.Index(np.eye(2, dtype=np.float32)).save(path)
+    n = 200_000  # 200,000 x 64 float32 zeros: 51 MB that deflate to ~50 KB
+    _rewrite(path, vectors=np.zeros((n, 64), np.float32), compress=True)
+    assert path.stat().st_size < 1_000_000
+    tracemalloc.start()
+    with pytest.raises(ValueError, match="more than 20x"):
+        vk.Index.load(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5_000_000, peak
+
+
+def test_member_sizes_must_match_the_metadata(tmp_path):
+    path = tmp_path / "x.vkindex"
+    vk.Index(np.eye(4, dtype=np.float32)).save(path)
+    _rewrite(path, meta_update={"count": 400_000_000})
+    with pytest.raises(ValueError, match="need 6,400,000,000"):
+        vk.Index.load(path)
+
+
+def test_deeply_nested_metadata_is_refused(tmp_path):
+    import zipfile
+
+    path = tmp_path / "deep.vkindex"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("meta.json", "[" * 100_000 + "]" * 100_000)
+        zf.writestr("vectors.npy", b"")
+    with pytest.raises(ValueError, match="nested too deeply"):
+        vk.Index.load(path)
