@@ -8,7 +8,6 @@ import pytest
 
 import vectorkit as vk
 
-
 # --- item 4: local SavedModels are cached by content, not folder name ----------------------------
 
 def _text_savedmodel(folder, seed: int):
