@@ -138,3 +138,36 @@ def test_deeply_nested_metadata_is_refused(tmp_path):
         zf.writestr("vectors.npy", b"")
     with pytest.raises(ValueError, match="nested too deeply"):
         vk.Index.load(path)
+
+
+# --- item 6: overflow, underflow, cancellation, complex input --------------------------------------
+
+def test_huge_and_tiny_vectors_have_directions():
+    assert vk.cosine_similarity([1e20, 1e20], [1e20, 1e20]) == pytest.approx(1.0, abs=1e-6)
+    np.testing.assert_allclose(vk.normalize([1e20, 1e20]), [2 ** -0.5] * 2, rtol=1e-6)
+    np.testing.assert_allclose(vk.normalize([3e-30, 4e-30]), [0.6, 0.8], rtol=1e-6)
+    index = vk.Index([[1e20, 1e20], [1e20, -1e20]])
+    np.testing.assert_allclose(index.vectors, [[2 ** -0.5] * 2, [2 ** -0.5, -2 ** -0.5]],
+                               rtol=1e-6)
+    assert index.search([1.0, 1.0], k=1).ids[0] == 0
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_matrix_and_vector_euclidean_paths_agree(dtype):
+    x = np.random.default_rng(0).normal(0, 100, (50, 32))
+    assert vk.euclidean_distance(x, x, dtype=dtype).diagonal().max() == 0.0
+    points = np.array([[1e8, 0.0], [1e8 + 1, 0.0]])
+    matrix = vk.euclidean_distance(points, points, dtype="float64")
+    assert matrix[0, 1] == vk.euclidean_distance(points[0], points[1], dtype="float64") == 1.0
+    pairs = vk.euclidean_distance(x[:5], x[5:9], dtype=dtype)
+    for i in range(5):
+        for j in range(4):
+            assert pairs[i, j] == pytest.approx(vk.euclidean_distance(x[i], x[5 + j],
+                                                                      dtype=dtype), rel=1e-6)
+
+
+def test_complex_input_is_refused():
+    with pytest.raises(TypeError, match="`a` must hold real numbers, got a complex array"):
+        vk.cosine_similarity(np.array([1 + 2j, 1]), [1, 1])
+    with pytest.raises(TypeError, match="`vectors` must hold real numbers"):
+        vk.Index(np.ones((2, 2), dtype=complex))
