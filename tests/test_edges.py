@@ -3,6 +3,8 @@ items 4-14): each test here failed on the code before its fix."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -171,3 +173,71 @@ def test_complex_input_is_refused():
         vk.cosine_similarity(np.array([1 + 2j, 1]), [1, 1])
     with pytest.raises(TypeError, match="`vectors` must hold real numbers"):
         vk.Index(np.ones((2, 2), dtype=complex))
+
+
+# --- item 8: the projector files, read back by TensorBoard's projector plugin ----------------------
+
+def _projector_lines(text: str) -> list[str]:
+    """Metadata lines as the projector's parser keeps them (it drops lines that trim empty)."""
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def test_projector_export_has_no_stale_or_skippable_lines(tmp_path):
+    X = np.arange(8.0).reshape(4, 2)
+    vk.export_projector(X, ["a", "b", "c", "d"], tmp_path)
+    vk.export_projector(X, None, tmp_path)
+    assert not (tmp_path / "metadata.tsv").exists()  # the old labels are gone
+    assert "metadata_path" not in (tmp_path / "projector_config.pbtxt").read_text()
+    vk.export_projector(X, {"name": ["a", "", "c", " "], "topic": ["x", "", "y", "\t"]},
+                        tmp_path)
+    lines = _projector_lines((tmp_path / "metadata.tsv").read_text())
+    assert len(lines) == 1 + 4  # a header and one line per vector
+    vk.export_projector(X, ["a", "  ", "", "d"], tmp_path)
+    assert len(_projector_lines((tmp_path / "metadata.tsv").read_text())) == 4
+    with pytest.raises(ValueError, match="at least 2 columns"):
+        vk.export_projector(np.ones((3, 1)), None, tmp_path)
+
+
+def test_tensorboard_projector_reads_the_export(tmp_path):
+    """Start TensorBoard on loopback and read the embedding through its projector plugin."""
+    pytest.importorskip("tensorboard")
+    import json
+    import re
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    X = np.random.default_rng(1).normal(size=(5, 3)).astype(np.float32)
+    vk.export_projector(X, {"word": ["a", "", "c", " ", "e"], "n": [1, None, 3, None, 5]},
+                        tmp_path / "logs")
+    binary = shutil.which("tensorboard", path=str(Path(sys.executable).parent))
+    log = tmp_path / "tb.txt"
+    with open(log, "w") as err:
+        proc = subprocess.Popen([binary, "--logdir", str(tmp_path / "logs"), "--host",
+                                 "127.0.0.1", "--port", "0"], stdout=err, stderr=err)
+    try:
+        deadline = time.monotonic() + 240
+        while not (m := re.search(r"http://127\.0\.0\.1:(\d+)/", log.read_text())):
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.5)
+        base = f"http://127.0.0.1:{m.group(1)}/data/plugin/projector"
+
+        def get(route):
+            with urllib.request.urlopen(base + route, timeout=60) as resp:
+                return resp.read()
+
+        assert json.loads(get("/runs")) == ["."]
+        (info,) = json.loads(get("/info?run=."))["embeddings"]
+        assert info["tensorName"] == "vectorkit" and info["tensorShape"] == [5, 3]
+        tensor = np.frombuffer(get("/tensor?run=.&name=vectorkit"), dtype=np.float32)
+        np.testing.assert_allclose(tensor.reshape(5, 3), X, rtol=1e-6)
+        lines = _projector_lines(get("/metadata?run=.&name=vectorkit").decode())
+        assert lines[0] == "word\tn" and len(lines) - 1 == 5  # no "do not match" error
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
