@@ -241,3 +241,36 @@ def test_tensorboard_projector_reads_the_export(tmp_path):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# --- item 9: t-SNE of identical rows used to segfault the kernel ------------------------------------
+
+@pytest.mark.parametrize("X, metric", [("np.ones((3, 8))", "cosine"),
+                                       ("np.ones((30, 8))", "euclidean"),
+                                       ("np.arange(1, 31)[:, None] * np.ones((30, 4))", "cosine")])
+def test_tsne_of_one_repeated_point_does_not_crash(X, metric):
+    import subprocess
+    import sys
+
+    code = ("import warnings, numpy as np, vectorkit as vk\n"
+            "with warnings.catch_warnings(record=True) as w:\n"
+            "    warnings.simplefilter('always')\n"
+            f"    out = vk.reduce({X}, 'tsne', metric={metric!r})\n"
+            "assert out.shape[1] == 2 and not out.any()\n"
+            "print(w[0].message)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, (run.returncode, run.stderr[-2000:])  # was -11 (SIGSEGV)
+    assert "are the same point" in run.stdout
+
+
+def test_reduce_reports_pca_solver_and_explained_variance():
+    from sklearn.decomposition import PCA
+
+    X = np.random.default_rng(3).normal(size=(40, 6)) * [5, 3, 1, 1, 1, 1]
+    out, info = vk.reduce(X, "pca", details=True)
+    peer = PCA(2, svd_solver="full").fit(X)
+    assert info["solver"] == "full"
+    np.testing.assert_allclose(info["explained_variance_ratio"], peer.explained_variance_ratio_)
+    assert isinstance(vk.reduce(X, "pca"), np.ndarray)
+    assert vk.reduce(X, "tsne", details=True, perplexity=100)[1]["perplexity"] < 40
