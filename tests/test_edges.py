@@ -274,3 +274,62 @@ def test_reduce_reports_pca_solver_and_explained_variance():
     np.testing.assert_allclose(info["explained_variance_ratio"], peer.explained_variance_ratio_)
     assert isinstance(vk.reduce(X, "pca"), np.ndarray)
     assert vk.reduce(X, "tsne", details=True, perplexity=100)[1]["perplexity"] < 40
+
+
+# --- items 12-13: implausible inputs get stated limits, lone surrogates are embedded ----------------
+
+@pytest.mark.parametrize("rate", [1, 999, 10**9])
+def test_implausible_sample_rates_are_refused(rate, tmp_path):
+    tone = np.sin(np.linspace(0, 100, 16000)).astype(np.float32)
+    with pytest.raises(ValueError, match="must be from 1,000 to 768,000 Hz"):
+        vk.audio.to_mono(tone, sample_rate=rate)
+    import wave
+
+    path = tmp_path / "t.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes((tone * 3000).astype("<i2").tobytes())
+    with pytest.raises(ValueError, match="`sample_rate` must be from 1,000"):
+        vk.audio.load_audio(path, sample_rate=rate)
+
+
+def test_long_texts_are_cut_to_the_stated_limit_with_a_warning():
+    from vectorkit.models._text import MAX_TEXT_CHARS, prepare_texts
+
+    with pytest.warns(UserWarning, match="has 1,000,000 characters; only the first 10,000"):
+        _, texts = prepare_texts(["short", "x" * 1_000_000])
+    assert texts[0] == "short" and len(texts[1]) == MAX_TEXT_CHARS == 10_000
+
+
+def test_lone_surrogates_are_embedded():
+    model = vk.load_model("text")
+    out = model.embed(["\ud800", "caf\ud83d\ude00", "a\udfffb"])
+    assert out.shape == (3, model.dim) and np.isfinite(out).all()
+    np.testing.assert_allclose(model.embed("caf\ud83d\ude00", cache=False),
+                               model.embed("caf\U0001F600", cache=False), atol=1e-6)
+
+
+def test_a_long_thin_image_is_cropped_before_it_is_resized():
+    import subprocess
+    import sys
+
+    from vectorkit.images import resize_and_crop
+
+    code = ("import resource, numpy as np\n"
+            "from vectorkit.images import resize_and_crop\n"
+            "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "out = resize_and_crop(np.full((1, 4096, 3), 200, np.uint8))\n"
+            "assert out.shape == (224, 224, 3)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) < 200_000, run.stdout  # KiB; it was over 1 GiB
+    photo = (np.random.default_rng(1).random((300, 400, 3)) * 255).astype(np.uint8)
+    from PIL import Image
+
+    img = Image.fromarray(photo).resize((341, 256), Image.Resampling.BICUBIC)
+    np.testing.assert_array_equal(resize_and_crop(photo),
+                                  np.asarray(img.crop((58, 16, 282, 240))))  # unchanged path

@@ -235,6 +235,13 @@ def resize_and_crop(image: np.ndarray, size: int = 224, shorter_side: int | None
     if shorter_side is None:
         return np.asarray(img.resize((size, size), Image.Resampling.BICUBIC))
     scale = shorter_side / min(w, h)
+    if max(w, h) * scale > 4 * shorter_side:
+        # a very long, thin image (1 x 4096 would become 256 x 1,048,576 = 1 GiB): keep only
+        # the centre part the crop can reach (plus a margin for the filter) before resizing
+        reach = int(np.ceil((size + 16) / scale))
+        left, top = max(0, (w - reach) // 2), max(0, (h - reach) // 2)
+        img = img.crop((left, top, left + min(w, reach), top + min(h, reach)))
+        w, h = img.size
     nw, nh = max(size, round(w * scale)), max(size, round(h * scale))
     img = img.resize((nw, nh), Image.Resampling.BICUBIC)
     left, top = (nw - size) // 2, (nh - size) // 2
