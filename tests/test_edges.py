@@ -333,3 +333,42 @@ def test_a_long_thin_image_is_cropped_before_it_is_resized():
     img = Image.fromarray(photo).resize((341, 256), Image.Resampling.BICUBIC)
     np.testing.assert_array_equal(resize_and_crop(photo),
                                   np.asarray(img.crop((58, 16, 282, 240))))  # unchanged path
+
+
+# --- item 13: leftovers of a killed save, a cache file deleted while in use --------------------------
+
+def test_a_killed_save_leaves_no_temp_file_after_the_next_save(tmp_path):
+    import subprocess
+    import sys
+
+    target = tmp_path / "big.vkindex"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".big.vkindex.{dead.pid}.k3j_x9ab.tmp"  # what a SIGKILLed save leaves
+    stale.write_bytes(b"\0" * 1_000_000)
+    live = tmp_path / f".big.vkindex.{__import__('os').getpid()}.zzzzzzzz.tmp"
+    live.write_bytes(b"in progress")
+    vk.Index(np.eye(3, dtype=np.float32)).save(target)
+    assert not stale.exists() and live.exists()
+    assert vk.Index.load(target).vectors.shape == (3, 3)
+
+
+def test_the_cache_keeps_persisting_after_its_file_is_deleted(tmp_path, monkeypatch):
+    import os
+
+    from vectorkit import cache
+
+    monkeypatch.setenv("VECTORKIT_CACHE_DIR", str(tmp_path))
+    cache._instances.clear()
+    store = cache.get_cache()
+    store.put_many("m@x@1", {"a": np.ones(4, np.float32)})
+    for extra in ("", "-wal", "-shm"):
+        p = store.path.with_name(store.path.name + extra)
+        if p.exists():
+            os.remove(p)
+    store.put_many("m@x@1", {"b": np.ones(4, np.float32)})
+    assert store.path.exists()
+    fresh = cache.EmbeddingCache(store.path)  # as a restarted process would see it
+    assert fresh.count("m@x@1") == 1
+    fresh.close()
+    cache._instances.clear()
