@@ -273,7 +273,8 @@ def test_reduce_reports_pca_solver_and_explained_variance():
     assert info["solver"] == "full"
     np.testing.assert_allclose(info["explained_variance_ratio"], peer.explained_variance_ratio_)
     assert isinstance(vk.reduce(X, "pca"), np.ndarray)
-    assert vk.reduce(X, "tsne", details=True, perplexity=100)[1]["perplexity"] < 40
+    with pytest.warns(UserWarning, match="perplexity 100 is too large"):
+        assert vk.reduce(X, "tsne", details=True, perplexity=100)[1]["perplexity"] < 40
 
 
 # --- items 12-13: implausible inputs get stated limits, lone surrogates are embedded ----------------
@@ -372,3 +373,53 @@ def test_the_cache_keeps_persisting_after_its_file_is_deleted(tmp_path, monkeypa
     assert fresh.count("m@x@1") == 1
     fresh.close()
     cache._instances.clear()
+
+
+# --- item 14: messages that name the argument and the cause ----------------------------------------
+
+def _jpeg_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.full((8, 8, 3), 90, np.uint8)).save(buf, format="JPEG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("call, error, pattern", [
+    (lambda: vk.cosine_similarity(np.eye(2), np.eye(2), max_bytes="1GB"), TypeError,
+     "`max_bytes` must be a number of bytes"),
+    (lambda: vk.KeywordIndex(["a b"], token_pattern="("), ValueError,
+     "`token_pattern` must be a valid regular expression, got '\\('"),
+    (lambda: vk.KeywordIndex(["a b"], stop_words="klingon"), ValueError,
+     "`stop_words` must be 'english', a list of words or None, got 'klingon'"),
+    (lambda: vk.recall_at_k([[1], [2]], [1], 1), TypeError,
+     "`ranked` must be one query's ids.*item 0 is a list"),
+    (lambda: vk.Index.load(None), TypeError, "`path` must be a file path"),
+    (lambda: vk.Index(np.eye(2)).save(None), TypeError, "`path` must be a file path"),
+    (lambda: vk.images.load_image(_jpeg_bytes()), TypeError,
+     "look like the contents of an image file"),
+    (lambda: vk.images.load_image("x.png", max_side=-5), ValueError,
+     "`max_side` must be a positive number of pixels"),
+    (lambda: vk.load_model("text", foo=1), TypeError,
+     "load_model\\('text'\\) got unknown option\\(s\\) \\['foo'\\]"),
+])
+def test_unclear_messages_now_name_argument_and_cause(call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call()
+
+
+def test_index_paths_expand_home_and_say_when_a_parent_is_a_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    vk.Index(np.eye(2)).save("~/x.vkindex")
+    assert (tmp_path / "x.vkindex").is_file()
+    assert vk.Index.load("~/x.vkindex").vectors.shape == (2, 2)
+    (tmp_path / "f").write_text("a file")
+    with pytest.raises(NotADirectoryError, match="is a file, so .* cannot be created inside"):
+        vk.Index(np.eye(2)).save(tmp_path / "f" / "x.vkindex")
+
+
+def test_load_model_accepts_a_path_object(tmp_path):
+    folder = _text_savedmodel(tmp_path / "enc", seed=3)
+    assert vk.load_model(Path(folder)).dim == 8

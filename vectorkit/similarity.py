@@ -33,6 +33,12 @@ def _pair(a, b, dtype):
 
 
 def _check_budget(n: int, m: int, itemsize: int, max_bytes) -> None:
+    if max_bytes is not None and (isinstance(max_bytes, bool)
+                                  or not isinstance(max_bytes, int | float | np.integer)):
+        raise TypeError(f"`max_bytes` must be a number of bytes (e.g. 2 * 1024**3) or None, "
+                        f"got {max_bytes!r}")
+    if max_bytes is not None and not max_bytes > 0:
+        raise ValueError(f"`max_bytes` must be a positive number of bytes, got {max_bytes!r}")
     need = n * m * itemsize
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     if need > limit:

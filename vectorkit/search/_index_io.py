@@ -32,14 +32,28 @@ def _sha256(arr: np.ndarray) -> str:
     return hashlib.sha256(memoryview(arr.reshape(-1)).cast("B") if arr.size else b"").hexdigest()
 
 
+def _path(path) -> Path:
+    """``path`` as a Path with ``~`` expanded; TypeError for anything that is not a path."""
+    import os
+
+    if path is None or isinstance(path, bool) or not isinstance(path, str | os.PathLike):
+        raise TypeError(f"`path` must be a file path (str or pathlib.Path), got "
+                        f"{type(path).__name__}")
+    return Path(path).expanduser()
+
+
 def save_index(vectors, ids, metric: str, path) -> None:
     """Write an index's ``(n, d)`` vectors, JSON ids (None = default) and metric to ``path``.
 
     Written through a temporary file in the same folder, then renamed into place.
     """
-    path = Path(path)
+    path = _path(path)
     if path.is_dir():
         raise ValueError(f"`path` must be a file name, got the folder {str(path)!r}")
+    for parent in (path.parent, *path.parent.parents):
+        if parent.exists() and not parent.is_dir():
+            raise NotADirectoryError(f"`path`: {str(parent)!r} is a file, so {str(path)!r} "
+                                     "cannot be created inside it")
     if not path.parent.exists():
         raise FileNotFoundError(f"`path`: the folder {str(path.parent)!r} does not exist")
     vectors = np.ascontiguousarray(vectors, dtype="<f4")
@@ -113,7 +127,7 @@ def _read_header(member, path):
 
 def load_index(cls, path):
     """Read and verify an index file; return a ``cls`` instance."""
-    path = Path(path)
+    path = _path(path)
     if not path.is_file():
         raise FileNotFoundError(f"`path`: no index file at {str(path)!r}")
     try:
