@@ -14,7 +14,9 @@ Marking scheme (documented for authors in notebooks/README.md):
 * one line ``answer = expression  # SOLUTION`` becomes ``answer = ____`` (also for
   ``return expression  # SOLUTION``).
 
-Everything else is copied unchanged; outputs and execution counts are removed. Problems are
+The student notebook's metadata gets ``vectorkit: {"exercises": [...]}`` (the exercise
+modules the solution imports, unless the solution already says), which is what
+``vectorkit grade`` matches submissions by. Everything else is copied unchanged; outputs and execution counts are removed. Problems are
 printed as warnings when writing; ``--check`` writes nothing and exits with status 1 if a student notebook is missing, stale or orphaned, or if any notebook
 is stored with outputs.
 """
@@ -31,6 +33,7 @@ from pathlib import Path
 import nbformat
 
 from vectorkit._atomic import write_text_atomic
+from vectorkit.course._report import modules_in_source
 from vectorkit.errors import MarkupError
 from vectorkit.exercises._checker import solutions as _solutions
 
@@ -133,6 +136,12 @@ def student_notebook(nb, name: str = "notebook"):
             new.source = MARKDOWN_STUB
         cells.append(new)
     out.cells = cells
+    meta = out.metadata.setdefault("vectorkit", {})
+    if not meta.get("exercises"):
+        # what `vectorkit grade` matches submissions by (never by their file name)
+        meta["exercises"] = sorted(modules_in_source(nb))
+    if not meta["exercises"]:
+        del out.metadata["vectorkit"]
     return out
 
 

@@ -168,6 +168,11 @@ def load_model(name: str, **kwargs):
         >>> m.embed(["a cup of tea", "ein Glas Wasser"]).shape
         (2, 512)
     """
+    import os
+
+    if isinstance(name, os.PathLike):  # a SavedModel folder given as a pathlib.Path
+        name = os.fspath(name)
+        name = name if ("/" in name or "\\" in name or name.startswith(".")) else f"./{name}"
     if not isinstance(name, str) or not name:
         raise ValueError(
             f"`name` must be a model name ({sorted(SPECS)}), a modality "
@@ -185,6 +190,15 @@ def load_model(name: str, **kwargs):
             raise ModuleNotFoundError(f"model {spec.name!r} needs tensorflow-hub. Fix: "
                                       f"{spec.requires[0][1]}")
         loader = getattr(importlib.import_module(module), func)
+        import inspect
+
+        params = inspect.signature(loader).parameters
+        accepted = [p for p in params if p != "spec"]
+        open_ended = any(p.kind is p.VAR_KEYWORD for p in params.values())
+        unknown = [] if open_ended else sorted(set(kwargs) - set(accepted))
+        if unknown:
+            raise TypeError(f"load_model({name!r}) got unknown option(s) {unknown}; model "
+                            f"{spec.name!r} accepts {accepted or 'no options'}")
         if spec.source != "bundled" or kwargs:
             return loader(spec=spec, **kwargs)
         with _load_lock:

@@ -80,6 +80,7 @@ class Index:
         self._ids = IdMap()
         self._buf: np.ndarray | None = None
         self._sqnorms: np.ndarray | None = None
+        self._centre: np.ndarray | None = None
         self._n = 0
         self._dim: int | None = None
         self.add(vectors, ids)
@@ -157,10 +158,25 @@ class Index:
             grown[:self._n] = self._buf[:self._n]
             self._buf = grown
         self._buf[self._n:n_new] = arr
-        if self.metric == "euclidean":
-            sq = np.einsum("ij,ij->i", arr, arr, dtype=np.float64).astype(np.float32)
-            self._sqnorms = sq if self._sqnorms is None else np.concatenate([self._sqnorms, sq])
+        self._sqnorms = self._centre = None  # euclidean: recomputed for the new rows
         self._n = n_new
+
+    def _centred_norms(self) -> tuple[np.ndarray, np.ndarray]:
+        """(mean row, |x - mean|^2 per row) for euclidean ranking. Distances do not change
+        when everything moves, but float32 products of data sharing a large offset cancel
+        (1000 + noise: every |x|^2 is ~6.4e7, the differences that rank are ~0.1), so the
+        ranking works on centred rows."""
+        if self._centre is None:
+            data = self._buf[:self._n]
+            # the mean on a grid of 1/256: rows of small integers stay exact, so true ties
+            # still tie (and go to the row added first)
+            centre = np.round(data.mean(axis=0, dtype=np.float64) * 256) / 256
+            sq = np.empty(self._n, dtype=np.float32)
+            for a in range(0, self._n, 65536):
+                block = data[a:a + 65536] - centre
+                sq[a:a + 65536] = np.einsum("ij,ij->i", block, block)
+            self._centre, self._sqnorms = centre.astype(np.float32), sq
+        return self._centre, self._sqnorms
 
     # ---- searching ----------------------------------------------------------------
     def search(self, queries, k: int = 10, query_ids=None) -> SearchResult:
@@ -200,6 +216,8 @@ class Index:
             score_parts.append(scores)
         pos = np.concatenate(pos_parts)
         scores = np.concatenate(score_parts).astype(np.float32)
+        if self.metric == "cosine":  # rounding can reach 1 + 1e-7, as vk.cosine_similarity clips
+            np.clip(scores, -1.0, 1.0, out=scores)
         ids = self._ids.take(pos)
         if single:
             ids, scores = ids[0], scores[0]
@@ -239,13 +257,19 @@ class Index:
         buf = np.empty(nq * min(rows, self._n), dtype=np.float32)
         data = self._buf
         euclid = self.metric == "euclidean"
-        q_scaled = 2.0 * q if euclid else q  # scores 2 q.x - |x|^2 rank like -|q - x|^2
+        if euclid:  # scores 2 q.x - |x|^2 (of centred rows) rank like -|q - x|^2
+            centre, sqnorms = self._centred_norms()
+            q_scaled = 2.0 * (q - centre)
+        else:
+            q_scaled = q
 
         def score_block(a: int, b: int) -> np.ndarray:
             out = buf[:nq * (b - a)].reshape(nq, b - a)
-            np.matmul(q_scaled, data[a:b].T, out=out)
             if euclid:
-                out -= self._sqnorms[a:b]
+                np.matmul(q_scaled, (data[a:b] - centre).T, out=out)
+                out -= sqnorms[a:b]
+            else:
+                np.matmul(q_scaled, data[a:b].T, out=out)
             return out
 
         pos, scores = _topk.top_k(score_block, self._n, nq, k, block_rows=rows)
