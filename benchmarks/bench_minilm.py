@@ -60,8 +60,8 @@ def main() -> None:
     flops = sum(cfg.flops_per_token(n_tok) * n_tok for n_tok in lengths)
     in_order = [minilm._encode(texts[s:s + 64])[1:3] for s in range(0, n, 64)]
     ids0, mask0 = in_order[0]  # the first 64 sentences, as the shipped tokenizer pads them
-    pad128 = [(np.pad(a, ((0, 0), (0, 128 - a.shape[1]))) for a in (ids0, mask0))]
-    few = texts[:64]
+    pad128 = [tuple(np.pad(a, ((0, 0), (0, 128 - a.shape[1]))) for a in (ids0, mask0))]
+    few = texts[:32]
 
     sizes = (512, 1024, 2048)
     mats = {k: (tf.random.normal((k, k)), tf.random.normal((k, k))) for k in sizes}

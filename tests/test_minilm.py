@@ -243,3 +243,12 @@ def test_unsupported_pooling_and_missing_pieces(tmp_path):
     (path / "config.json").write_text("{not json")
     with pytest.raises(ValueError, match="cannot read config.json"):
         vk.load_model(str(path))
+
+
+def test_the_extracted_folder_loads_as_a_local_model(minilm):
+    local = vk.load_model(minilm.path)  # the folder the bundled model was read from
+    assert (local.source, local.name) == ("local", "all-minilm-l6-v2-0.1.2")
+    assert local.cache_namespace != minilm.cache_namespace
+    texts = ["The weather is lovely today.", "a second, longer sentence to pad the first one"]
+    np.testing.assert_allclose(local.embed(texts, cache=False), minilm.embed(texts, cache=False),
+                               atol=1e-6)
