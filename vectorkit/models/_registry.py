@@ -226,7 +226,7 @@ def load_model(name: str, **kwargs):
         return load_saved_model(name, **kwargs)
     import difflib
 
-    close = difflib.get_close_matches(name.lower(), [*SPECS, *ALIASES], n=1)
+    close = difflib.get_close_matches(name.lower(), [*SPECS, *ALIASES, *SHORT_NAMES], n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise ValueError(
         f"`name` must be a model name {sorted(SPECS)}, a modality {sorted(ALIASES)}, "
