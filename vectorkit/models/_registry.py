@@ -1,4 +1,4 @@
-"""The model registry: the six named models, the modality aliases, and what is available here."""
+"""The model registry: the named models, their aliases and short names, and what is available here."""
 
 from __future__ import annotations
 
