@@ -44,6 +44,10 @@ _EXPORTS.update({
     "reduce": "vectorkit.reduction",
     "export_projector": "vectorkit.projector",
 })
+# issue 18: search at scale (approximate indexes, the Milvus vector store)
+_EXPORTS.update({
+    "VectorStore": "vectorkit.search.store",
+})
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio"}
 
