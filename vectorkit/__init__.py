@@ -47,6 +47,7 @@ _EXPORTS.update({
 # issue 18: search at scale (approximate indexes, the Milvus vector store)
 _EXPORTS.update({
     "VectorStore": "vectorkit.search.store",
+    "ApproxIndex": "vectorkit.search._ann",
 })
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio"}
