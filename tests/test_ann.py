@@ -180,11 +180,3 @@ def test_default_nlist_and_memory_of_codes():
     codes = vk.ApproxIndex(x, method="ivfpq", rerank=0)
     assert codes.params["pq_m"] == 8  # dim / 4 sub-vectors of one byte
     assert codes.faiss_index.code_size == 8  # 8 bytes per vector instead of 128
-
-
-def test_docstring_examples():
-    import doctest
-
-    from vectorkit.search import _ann
-
-    assert doctest.testmod(_ann).failed == 0

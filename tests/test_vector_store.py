@@ -308,13 +308,6 @@ def test_a_second_process_on_a_lite_file_gets_a_clear_error(tmp_path):
         store.close()
 
 
-@pytest.mark.parametrize("module", ["vectorkit.search.store", "vectorkit.search._result"])
-def test_docstring_examples(module):
-    import doctest
-    import importlib
-
-    assert doctest.testmod(importlib.import_module(module)).failed == 0
-
 
 def test_doctor_reports_the_search_backends():
     import io

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from vectorkit._atomic import atomic_open
-from vectorkit.search._ann import METHODS, check_params, faiss
+from vectorkit.search._ann_params import METHODS, check_params, faiss
 from vectorkit.search._ids import IdMap
 from vectorkit.search._result import METRICS
 
@@ -126,8 +126,8 @@ def _read_member(zf, name: str, limit: int, path) -> bytes:
     return raw
 
 
-def load_ann(cls, path):
-    """Read and verify an approximate index file; return a ``cls`` instance."""
+def load_ann(path) -> tuple[dict, object]:
+    """Read and verify an approximate index file; return its checked meta and faiss index."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"`path`: no index file at {str(path)!r}")
@@ -152,19 +152,12 @@ def load_ann(cls, path):
                     hashlib.sha256(data).hexdigest() != meta["faiss_sha256"]:
                 raise _bad(path, "the checksum of index.faiss does not match (the file is "
                                  "corrupt)")
-    index = cls.__new__(cls)
-    index.method, index.metric, index._dim = meta["method"], meta["metric"], meta["dim"]
-    index._given = {}
-    index._ids = IdMap()
     try:
-        index._ids.extend(meta["ids"], meta["count"])
-        index.params = check_params(index.method, index._dim, meta["params"] or {})
+        IdMap().extend(meta["ids"], meta["count"])  # unique str/int ids, one per row
+        meta["params"] = check_params(meta["method"], meta["dim"], meta["params"] or {})
     except (TypeError, ValueError) as exc:
         raise _bad(path, str(exc)) from None
-    index._faiss_index = None if data is None else _deserialize(data, meta, path)
-    if index._faiss_index is not None:
-        index._apply_search_params()
-    return index
+    return meta, None if data is None else _deserialize(data, meta, path)
 
 
 def _deserialize(data: bytes, meta: dict, path):
