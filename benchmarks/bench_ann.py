@@ -23,6 +23,7 @@ Writes ``benchmarks/results/bench_ann.md`` (tables), ``bench_ann.json`` and
 ``bench_ann.png`` (recall vs queries/s per data set).
 
     python benchmarks/bench_ann.py [--million] [--isotropic] [--rounds 3] [--no-plot]
+    python benchmarks/bench_ann.py --sets clustered-1M --methods ivf,ivfpq --out bench_ann_1m
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -170,16 +172,12 @@ def main() -> None:
     parser.add_argument("--isotropic", action="store_true", help="also the isotropic set")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--methods", default="hnsw,ivf,ivfpq")
+    parser.add_argument("--sets", help="comma-separated data set names to run (default: "
+                        "clustered-100k, minilm-wordpieces, plus the flags' sets)")
+    parser.add_argument("--out", default="bench_ann", help="results file name stem")
     parser.add_argument("--no-plot", action="store_true")
     args = parser.parse_args()
     methods = args.methods.split(",")
-    sets = [("clustered-100k", lambda: (clustered(100_000, 128, 0), clustered(1000, 128, 1)))]
-    if args.isotropic:
-        sets.append(("isotropic-100k", lambda: (clustered(100_000, 128, 0, None),
-                                                clustered(1000, 128, 1, None))))
-    if args.million:
-        sets.append(("clustered-1M", lambda: (clustered(1_000_000, 128, 0),
-                                              clustered(1000, 128, 1))))
 
     def minilm():
         table_ = minilm_wordpieces()
@@ -187,19 +185,32 @@ def main() -> None:
         keep = np.setdiff1d(np.arange(len(table_)), held)
         return table_[keep], table_[held]
 
-    sets.append(("minilm-wordpieces", minilm))
-    results = [run(name, *make(), args.rounds, methods) for name, make in sets]
+    makers = {
+        "clustered-100k": lambda: (clustered(100_000, 128, 0), clustered(1000, 128, 1)),
+        "isotropic-100k": lambda: (clustered(100_000, 128, 0, None),
+                                   clustered(1000, 128, 1, None)),
+        "clustered-1M": lambda: (clustered(1_000_000, 128, 0), clustered(1000, 128, 1)),
+        "minilm-wordpieces": minilm,
+    }
+    names = args.sets.split(",") if args.sets else [
+        n for n in makers if n in ("clustered-100k", "minilm-wordpieces")
+        or (n == "isotropic-100k" and args.isotropic) or (n == "clustered-1M" and args.million)]
+    unknown = [n for n in names if n not in makers]
+    if unknown:
+        parser.error(f"unknown --sets {unknown}; choose from {list(makers)}")
+    results = [run(name, *makers[name](), args.rounds, methods) for name in names]
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "bench_ann.json").write_text(json.dumps(results, indent=1))
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(results, indent=1))
     text = "\n\n".join(table(r) for r in results)
-    (RESULTS / "bench_ann.md").write_text(
-        "# bench_ann: approximate search (python benchmarks/bench_ann.py "
-        f"{' '.join(a for a in ('--million' if args.million else '', '--isotropic' if args.isotropic else '') if a)})\n\n"
-        + text + "\n")
+    command = "python benchmarks/bench_ann.py " + " ".join(sys.argv[1:])
+    (RESULTS / f"{args.out}.md").write_text(
+        f"# {args.out}: approximate search\n\nMeasured with `{command.strip()}` on the shared "
+        "2-core machine (load varied during the run: read the ratios, not the absolute "
+        "numbers).\n\n" + text + "\n")
     print("\n" + text)
     if not args.no_plot:
-        plot(results, RESULTS / "bench_ann.png")
-        print(f"\nwrote {RESULTS / 'bench_ann.png'}")
+        plot(results, RESULTS / f"{args.out}.png")
+        print(f"\nwrote {RESULTS / (args.out + '.png')}")
 
 
 if __name__ == "__main__":
