@@ -41,6 +41,11 @@ _EXPORTS = {
     "reduce": "vectorkit.reduction",
     "export_projector": "vectorkit.projector",
 }
+# issue 18: search at scale (approximate indexes, the Milvus vector store)
+_EXPORTS.update({
+    "VectorStore": "vectorkit.search.store",
+    "ApproxIndex": "vectorkit.search._ann",
+})
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio", "errors", "search", "course"}
 

@@ -63,6 +63,9 @@ class Index:
             an empty ``(0, d)`` array makes an empty index to :meth:`add` to later.
         ids: one unique str or int per row; default ``0..n-1``.
         metric: "cosine" (default), "dot" or "euclidean".
+        method: "exact" (default: this class); "hnsw", "ivf", "ivfpq" or "flat" return a
+            :class:`vectorkit.ApproxIndex` (faiss) with the same add/search/save/load, and
+            take its build/search parameters (``M``, ``ef_search``, ``nlist``, ``nprobe``...).
 
     Example:
         >>> import vectorkit as vk
@@ -73,7 +76,15 @@ class Index:
         ([[7, 0]], [1.414, 2.828])
     """
 
-    def __init__(self, vectors, ids=None, metric: str = "cosine"):
+    def __new__(cls, *args, method: str = "exact", **params):
+        # issue 18: method="hnsw" | "ivf" | "ivfpq" | "flat" builds a vk.ApproxIndex (faiss)
+        if method == "exact" or cls is not Index:
+            return super().__new__(cls)
+        from vectorkit.search._ann import ApproxIndex
+
+        return ApproxIndex(*args, method=method, **params)
+
+    def __init__(self, vectors, ids=None, metric: str = "cosine", method: str = "exact"):
         if metric not in METRICS:
             raise ValueError(f"`metric` must be one of {list(METRICS)}, got {metric!r}")
         self.metric = metric
@@ -308,8 +319,13 @@ class Index:
     @classmethod
     def load(cls, path) -> Index:
         """Read an index written by :meth:`save`; bad files raise ``ValueError``."""
+        from vectorkit.search._ann_io import is_ann_file
         from vectorkit.search._index_io import load_index
 
+        if is_ann_file(path):  # saved by vk.Index(..., method="hnsw" etc.)
+            from vectorkit.search._ann import ApproxIndex
+
+            return ApproxIndex.load(path)
         return load_index(cls, path)
 
     @classmethod
