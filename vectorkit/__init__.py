@@ -44,6 +44,11 @@ _EXPORTS.update({
     "reduce": "vectorkit.reduction",
     "export_projector": "vectorkit.projector",
 })
+# issue 18: the ingestion pipeline
+_EXPORTS.update({
+    "ingest": "vectorkit.search.ingest",
+    "IngestSummary": "vectorkit.search.ingest",
+})
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio"}
 
