@@ -48,6 +48,7 @@ _EXPORTS.update({
 _EXPORTS.update({
     "ingest": "vectorkit.search.ingest",
     "IngestSummary": "vectorkit.search.ingest",
+    "search_collection": "vectorkit.search.collection",
 })
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio"}

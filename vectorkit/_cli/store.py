@@ -80,11 +80,11 @@ def _shorten(text: str, width: int) -> str:
 def run_search(args) -> int:
     import logging
 
-    from vectorkit.search.collection import search_collection
-
     # a command line reports Milvus's refusal in one line; pymilvus would also log a
     # traceback (its logging is configured when it is imported, so import it first)
     import pymilvus  # noqa: F401
+
+    from vectorkit.search.collection import search_collection
 
     logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
     try:

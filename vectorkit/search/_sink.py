@@ -22,7 +22,6 @@ not yet show rows inserted a moment ago, and the pipeline must see what it wrote
 from __future__ import annotations
 
 import hashlib
-import logging
 
 import numpy as np
 
@@ -30,6 +29,7 @@ __all__ = ["Sink", "row_id", "FIELDS"]
 
 FIELDS = ("path", "chunk", "chunks", "modality", "bytes", "sha256", "model", "text")
 _STRONG = {"consistency_level": "Strong"}
+_PAGE = 16384  # the most rows one Milvus query returns
 _MILVUS_METRIC = {"cosine": "COSINE", "dot": "IP", "euclidean": "L2"}
 
 
@@ -37,16 +37,6 @@ def row_id(model: str, path: str, sha256: str, chunk: int) -> str:
     """The deterministic id of one chunk: the same file, model and chunk always get it."""
     key = f"{model}\x00{path}\x00{sha256}\x00{chunk}".encode()
     return hashlib.sha256(key).hexdigest()[:32]
-
-
-class _NoMvccNotice(logging.Filter):
-    """Milvus Lite has no MVCC timestamp to give a query iterator; pymilvus warns each time."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "failed to get mvccTs" not in record.getMessage()
-
-
-_ITERATOR_LOG = logging.getLogger("pymilvus.client.iterator.query_iterator")
 
 
 def _client(uri: str):
@@ -106,23 +96,23 @@ class Sink:
         self.client.load_collection(self.collection)
         self.exists = True
 
-    def rows(self, fields=("path", "sha256", "model", "chunk", "chunks"), batch: int = 2000):
-        """Yield every stored row (id + ``fields``), ``batch`` rows per round trip."""
+    def rows(self, fields=("path", "sha256", "model", "chunk", "chunks"), prefix: str = ""):
+        """Yield every stored row (id + ``fields``).
+
+        Ids are hex, so the rows are listed by id prefix, one query per prefix (a prefix
+        with more rows than one query may return is split by its next hex digit). A query
+        iterator would do the same job but makes Milvus Lite log a traceback each time.
+        """
         if not self.exists:
             return
-        quiet = _NoMvccNotice()
-        _ITERATOR_LOG.addFilter(quiet)
-        try:
-            it = self.client.query_iterator(self.collection, batch_size=batch,
-                                            filter='id != ""', output_fields=["id", *fields],
-                                            **_STRONG)
-        finally:
-            _ITERATOR_LOG.removeFilter(quiet)
-        try:
-            while page := it.next():
+        for digit in "0123456789abcdef":
+            p = prefix + digit
+            page = self.client.query(self.collection, filter=f'id like "{p}%"',
+                                     output_fields=["id", *fields], limit=_PAGE, **_STRONG)
+            if len(page) < _PAGE:
                 yield from page
-        finally:
-            it.close()
+            else:
+                yield from self.rows(fields, p)
 
     def add(self, vectors: np.ndarray, ids: list[str], metadata: list[dict]) -> None:
         """Insert rows (ids must not be stored yet: the pipeline checks)."""
