@@ -25,8 +25,9 @@ def add_parsers(sub) -> None:
     p.add_argument("--prune", action="store_true",
                    help="delete the vectors of files that no longer exist under PATH")
     p.add_argument("--batch-size", type=int, default=64, help="chunks per forward pass")
-    p.add_argument("--max-chars", type=int, default=1000, help="largest text chunk")
-    p.add_argument("--overlap", type=int, default=200, help="characters shared by chunks")
+    p.add_argument("--max-chars", type=int, default=500, help="largest text chunk (500)")
+    p.add_argument("--overlap", type=int, default=100,
+                   help="characters repeated from the previous chunk (100)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     s = sub.add_parser("search", help="search a collection made by `vectorkit ingest`")

@@ -2,8 +2,8 @@
 
 ``vk.ingest(path, model=..., store="course.db", collection="docs")`` walks ``path``, decides
 what each file holds (:mod:`vectorkit.search._walk`: magic bytes, then the file name), cuts
-text into overlapping paragraph chunks (:mod:`vectorkit.search._chunk`: at most 1,000
-characters, 200 of them repeated from the previous chunk), embeds ``batch_size`` chunks per
+text into overlapping paragraph chunks (:mod:`vectorkit.search._chunk`: at most 500
+characters, up to 100 of them repeated from the previous chunk), embeds ``batch_size`` chunks per
 forward pass and writes each vector with its metadata (path, chunk, chunks, modality, bytes,
 sha256, model, text; schema in :mod:`vectorkit.search._sink`).
 
