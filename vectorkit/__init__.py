@@ -44,6 +44,10 @@ _EXPORTS.update({
     "reduce": "vectorkit.reduction",
     "export_projector": "vectorkit.projector",
 })
+# issue 18: search at scale (approximate indexes, the Milvus vector store)
+_EXPORTS.update({
+    "VectorStore": "vectorkit.search.store",
+})
 # issue 18: the ingestion pipeline
 _EXPORTS.update({
     "ingest": "vectorkit.search.ingest",
