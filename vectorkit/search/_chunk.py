@@ -40,7 +40,7 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
 
 
-def _check(max_chars, overlap) -> tuple[int, int]:
+def check_sizes(max_chars, overlap) -> tuple[int, int]:
     max_chars = check_k(max_chars, "max_chars")
     if isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 0:
         raise ValueError(f"`overlap` must be an integer >= 0, got {overlap!r}")
@@ -88,7 +88,7 @@ def chunk_text(text: str, max_chars: int = MAX_CHARS, overlap: int = OVERLAP) ->
     """
     if not isinstance(text, str):
         raise TypeError(f"`text` must be a str, got {type(text).__name__}")
-    max_chars, overlap = _check(max_chars, overlap)
+    max_chars, overlap = check_sizes(max_chars, overlap)
     paragraphs = [" ".join(p.split()) for p in _PARAGRAPH.split(text)]
     # room left for new material once the overlap is in front of it
     # (piece, separator before it): pieces of one long paragraph are joined by a space

@@ -119,11 +119,13 @@ def detect(path, size: int | None = None, max_bytes: int = MAX_FILE_BYTES) -> Fi
     return FileEntry(p, size, None, f"unknown type {ext} (binary content)")
 
 
-def walk(root, max_bytes: int = MAX_FILE_BYTES):
+def walk(root, max_bytes: int = MAX_FILE_BYTES, exclude=()):
     """Yield a :class:`FileEntry` for every file under ``root`` (sorted, hidden ones skipped).
 
-    ``root`` may also be a single file.
+    ``root`` may also be a single file. Folders in ``exclude`` (e.g. the Milvus Lite
+    database being written, if it lies inside ``root``) are not entered.
     """
+    skip = {Path(e).expanduser().resolve() for e in exclude}
     root = Path(root).expanduser()
     if not root.exists():
         raise FileNotFoundError(f"`path`: no such file or folder {str(root)!r}")
@@ -131,7 +133,8 @@ def walk(root, max_bytes: int = MAX_FILE_BYTES):
         yield detect(root.resolve(), max_bytes=max_bytes)
         return
     for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and Path(folder, d).resolve() not in skip)
         for name in sorted(files):
             if name.startswith("."):
                 continue

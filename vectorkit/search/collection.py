@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from vectorkit._validation import check_k
-from vectorkit.search._sink import Sink
+from vectorkit.search.store import VectorStore
 
 __all__ = ["search_collection", "collection_model"]
 
@@ -20,17 +20,13 @@ _SHOWN = ("path", "chunk", "modality", "text")
 
 def collection_model(store, collection: str) -> tuple[str, str]:
     """``(model name, modality)`` of the vectors in an ingested collection."""
-    sink = Sink(str(store), collection)
-    try:
-        if not sink.exists:
-            raise ValueError(f"`collection`: {store!r} has no collection {collection!r}")
-        rows = sink.client.query(collection, filter='id != ""', limit=1,
-                                 output_fields=["model", "modality"], consistency_level="Strong")
-    finally:
-        sink.close()
-    if not rows:
+    with VectorStore(store, collection) as vs:
+        rows = vs.query(fields=["model", "modality"])
+        first = next(rows, None)
+        rows.close()
+    if first is None:
         raise ValueError(f"`collection` {collection!r} is empty: ingest something first")
-    return rows[0]["model"], rows[0]["modality"]
+    return first["model"], first["modality"]
 
 
 def search_collection(store, collection: str, query, k: int = 10, filter: str | None = None,
@@ -57,14 +53,13 @@ def search_collection(store, collection: str, query, k: int = 10, filter: str | 
         >>> _ = (d / "bikes.txt").write_text("A bicycle chain needs oil now and then.")
         >>> db = str(d / "s.db")
         >>> _ = vk.ingest(d, store=db, collection="docs", progress=False, verbose=False)
-        >>> vk.search_collection(db, "docs", "how to make tea", k=1).path.str.endswith("tea.txt")[0]
-        True
+        >>> hits = vk.search_collection(db, "docs", "how to make tea", k=1)
+        >>> hits.path[0].endswith("tea.txt"), hits.columns.tolist()
+        (True, ['rank', 'score', 'path', 'chunk', 'modality', 'text'])
     """
     from vectorkit.models import EmbeddingModel, load_model
 
     k = check_k(k, "k")
-    if filter is not None and not isinstance(filter, str):
-        raise TypeError(f"`filter` must be a str (a Milvus expression), got {type(filter).__name__}")
     name, modality = collection_model(store, collection)
     m = model if isinstance(model, EmbeddingModel) else load_model(model or name)
     is_file = isinstance(query, str | os.PathLike) and os.path.isfile(query)
@@ -74,17 +69,13 @@ def search_collection(store, collection: str, query, k: int = 10, filter: str | 
     if modality == "text" and not isinstance(query, str):
         raise TypeError(f"`query` must be a str for a text collection, got {type(query).__name__}")
     vector = m.embed(str(query) if modality == "text" else os.fspath(query), cache=False)
-    sink = Sink(str(store), collection)
-    try:
-        if sink.dim != m.dim:
+    with VectorStore(store, collection) as vs:
+        if vs.dim != m.dim:
             raise ValueError(f"`model` {m.name!r} makes {m.dim}-d vectors but collection "
-                             f"{collection!r} holds {sink.dim}-d ones (made by {name!r})")
-        hits = sink.client.search(collection, [vector.tolist()], limit=k, filter=filter or "",
-                                  output_fields=list(_SHOWN), consistency_level="Strong")[0]
-    finally:
-        sink.close()
+                             f"{collection!r} holds {vs.dim}-d ones (made by {name!r})")
+        hits = vs.search(vector, k=k, filter=filter)
     import pandas as pd
 
-    rows = [{"rank": r + 1, "score": h["distance"], **{f: h["entity"].get(f) for f in _SHOWN}}
-            for r, h in enumerate(hits)]
+    rows = [{"rank": r + 1, "score": s, **{f: meta[f] for f in _SHOWN}}
+            for r, ((_, s), meta) in enumerate(zip(hits, hits.metadata, strict=False))]
     return pd.DataFrame(rows, columns=["rank", "score", *_SHOWN])

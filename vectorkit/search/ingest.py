@@ -35,7 +35,7 @@ from pathlib import Path
 
 from vectorkit._validation import check_k
 from vectorkit.search import _chunk, _walk
-from vectorkit.search._sink import Sink, row_id
+from vectorkit.search._sink import open_store, row_id
 from vectorkit.search._summary import IngestSummary
 
 __all__ = ["ingest", "IngestSummary"]
@@ -76,30 +76,33 @@ def _resolve_models(model) -> dict:
 class _Target:
     """One modality's model, its collection, what is stored there and what waits to be added."""
 
-    def __init__(self, model, sink: Sink, root: Path):
-        self.model, self.sink = model, sink
-        self.stored: dict[str, dict] = {}  # path -> {"rows": [(id, sha, model, chunk)], "chunks"}
+    def __init__(self, model, store):
+        self.model, self.store = model, store
+        self.stored: dict[str, dict] = {}  # path -> {"rows": [(id, sha, chunk)], "chunks": n}
         self.pending: list[tuple] = []     # (item to embed, id, metadata)
-        if sink.exists:
-            if sink.dim != model.dim:
+        for r in store.query(fields=["path", "sha256", "model", "chunk", "chunks"],
+                             batch_size=5000):
+            if r["model"] != model.name:
                 raise ValueError(
-                    f"collection {sink.collection!r} holds {sink.dim}-d vectors but model "
-                    f"{model.name!r} makes {model.dim}-d ones: use another `collection`")
-            for r in sink.rows():
-                if r["model"] != model.name:
-                    raise ValueError(
-                        f"collection {sink.collection!r} holds vectors of model {r['model']!r}; "
-                        f"ingest with that model, or into another `collection`, not with "
-                        f"{model.name!r} (one collection is one vector space)")
-                entry = self.stored.setdefault(r["path"], {"rows": [], "chunks": r["chunks"]})
-                entry["rows"].append((r["id"], r["sha256"], r["chunk"]))
-        self.root = root
+                    f"collection {store.collection!r} holds vectors of model {r['model']!r}; "
+                    f"ingest with that model, or into another `collection`, not with "
+                    f"{model.name!r} (one collection is one vector space)")
+            entry = self.stored.setdefault(r["path"], {"rows": [], "chunks": r["chunks"]})
+            entry["rows"].append((r["id"], r["sha256"], r["chunk"]))
 
 
-def _open_targets(models: dict, store, collection: str, metric: str, root: Path) -> dict:
+def _open_targets(models: dict, store, collection: str, metric: str) -> dict:
     names = ({m: collection for m in models} if len(models) == 1
              else {m: f"{collection}_{m}" for m in models})
-    return {m: _Target(models[m], Sink(store, names[m], metric), root) for m in models}
+    targets = {}
+    try:
+        for m in models:
+            targets[m] = _Target(models[m], open_store(store, names[m], models[m], metric))
+    except BaseException:
+        for t in targets.values():
+            t.store.close()
+        raise
+    return targets
 
 
 def _read_units(entry, max_chars: int, overlap: int) -> list:
@@ -144,9 +147,7 @@ def _flush(target: _Target, summary: IngestSummary, kinds: dict) -> None:
     if not good:
         return
     t = time.perf_counter()
-    if not target.sink.exists:
-        target.sink.create(model.dim)
-    target.sink.add(vectors, [b[1] for b in good], [b[2] for b in good])
+    target.store.add(vectors, ids=[b[1] for b in good], metadata=[b[2] for b in good])
     summary.store_seconds += time.perf_counter() - t
     summary.vectors_added += len(good)
 
@@ -165,7 +166,7 @@ def _failed(meta: dict, exc: Exception, summary: IngestSummary, kinds: dict) -> 
 def _delete(target: _Target, ids: list, summary: IngestSummary) -> None:
     if ids:
         t = time.perf_counter()
-        target.sink.delete(ids)
+        target.store.delete(ids)
         summary.store_seconds += time.perf_counter() - t
         summary.vectors_deleted += len(ids)
 
@@ -213,41 +214,46 @@ def ingest(path, model="text", store="vectorkit.db", collection: str = "document
     max_chars = check_k(max_chars, "max_chars")
     if max_chars > _MAX_CHUNK_CHARS:
         raise ValueError(f"`max_chars` must be at most {_MAX_CHUNK_CHARS}, got {max_chars}")
-    _chunk._check(max_chars, overlap)
+    _chunk.check_sizes(max_chars, overlap)
     max_bytes = check_k(max_bytes, "max_bytes")
     if metric not in ("cosine", "dot", "euclidean"):
         raise ValueError(f"`metric` must be one of ['cosine', 'dot', 'euclidean'], got {metric!r}")
     if not isinstance(collection, str) or not collection:
         raise ValueError(f"`collection` must be a non-empty name, got {collection!r}")
     root = Path(path).expanduser()
-    entries = list(_walk.walk(root, max_bytes=max_bytes))  # raises for a missing path
+    local = isinstance(store, str | Path) and Path(store).suffix == ".db"
+    # raises for a missing path; a Milvus Lite database inside the folder is not walked
+    entries = list(_walk.walk(root, max_bytes=max_bytes, exclude=[store] if local else []))
     root = root.resolve()
-    if store is not None and Path(str(store)).suffix == ".db":
-        Path(str(store)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if local:
+        Path(store).expanduser().parent.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    targets = _open_targets(_resolve_models(model), str(store), collection, metric, root)
+    targets = _open_targets(_resolve_models(model), store, collection, metric)
     summary = IngestSummary(files=len(entries), load_seconds=time.perf_counter() - t,
-                            collections={m: t.sink.collection for m, t in targets.items()})
+                            collections={m: t.store.collection for m, t in targets.items()})
     kinds: dict[str, str] = {}  # path -> "new" | "changed" | "resumed", this run
     bar = entries
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(entries, desc="ingesting", unit="file")
-    for entry in bar:
-        _ingest_file(entry, targets, summary, kinds, batch_size, max_chars, overlap)
-    for target in targets.values():
-        _flush(target, summary, kinds)
-    for target in targets.values():  # files no longer on disk
-        for p, info in target.stored.items():
-            if not _under(p, root):
-                continue
-            if prune:
-                _delete(target, [r[0] for r in info["rows"]], summary)
-                summary.pruned += 1
-            else:
-                summary.missing += 1
-        target.sink.close()
+    try:
+        for entry in bar:
+            _ingest_file(entry, targets, summary, kinds, batch_size, max_chars, overlap)
+        for target in targets.values():
+            _flush(target, summary, kinds)
+        for target in targets.values():  # files no longer on disk
+            for p, info in target.stored.items():
+                if not _under(p, root):
+                    continue
+                if prune:
+                    _delete(target, [r[0] for r in info["rows"]], summary)
+                    summary.pruned += 1
+                else:
+                    summary.missing += 1
+    finally:
+        for target in targets.values():
+            target.store.close()
     summary.seconds = time.perf_counter() - start
     if verbose:
         print(summary)
