@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import skimage.data
+from milvus_server import milvus_server_uri  # noqa: F401  (session fixture, tests/milvus_server.py)
 from PIL import Image
 
 import vectorkit as vk
@@ -239,3 +240,26 @@ def test_cli_ingest_and_search(tmp_path):
                           "bytes >"], capture_output=True, text=True, env=env, timeout=300)
     assert bad.returncode == 2 and bad.stderr.startswith("error: `filter` 'bytes >' is not a valid")
     assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.milvus_server
+def test_same_pipeline_on_a_milvus_server(tmp_path, models, request):
+    """Only `store` changes: first run, rerun, change and prune against a real server."""
+    uri = request.getfixturevalue("milvus_server_uri")
+    root = make_folder(tmp_path / "docs")
+    run = lambda **kw: vk.ingest(root, model=models["text"], store=uri,  # noqa: E731
+                                 collection="ingest_e2e", progress=False, verbose=False, **kw)
+    first = run()
+    assert (first.new, first.skipped["image"], len(first.problems)) == (3, 3, 2)
+    assert {r["id"] for r in rows(uri, "ingest_e2e")} == expected_ids(
+        root, models["text"].name)
+    again = run()
+    assert (again.unchanged, again.vectors_added) == (3, 0)
+    (root / "tea.txt").write_text("Rooibos is not tea at all.")
+    (root / "notes" / "bike.md").unlink()
+    changed = run(prune=True)
+    assert (changed.changed, changed.pruned) == (1, 1)
+    final = [r["id"] for r in rows(uri, "ingest_e2e")]
+    assert len(final) == len(set(final)) and set(final) == expected_ids(root, models["text"].name)
+    hits = vk.search_collection(uri, "ingest_e2e", "herbal infusion", k=1)
+    assert hits.path[0].endswith("tea.txt") and "Rooibos" in hits.text[0]
