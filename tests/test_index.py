@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import doctest
 import hashlib
-import importlib
 import json
 import zipfile
 
@@ -480,9 +478,3 @@ def test_save_bad_path(tmp_path):
         index.save(tmp_path)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         index.save(tmp_path / "nope" / "x.vkindex")
-
-
-@pytest.mark.parametrize("module", ["vectorkit.search.index", "vectorkit.search._result"])
-def test_docstring_examples(module):
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
@@ -168,8 +167,3 @@ def test_evaluate_refuses_ids_that_can_never_match():
     # ids of the same kind that simply miss still score 0, and numpy ints match ints
     assert vk.evaluate({"q1": ["x"]}, {"q1": {"y"}}).loc["mean", "recall@10"] == 0.0
     assert vk.evaluate({"q1": [np.int64(0)]}, {"q1": {0}}).loc["mean", "recall@10"] == 1.0
-
-
-def test_docstring_examples():
-    result = doctest.testmod(vectorkit.search.metrics, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0

@@ -340,17 +340,6 @@ def test_every_plot_has_title_labels_and_alt():
         fig.canvas.draw()  # renders without error
 
 
-@pytest.mark.parametrize("module", ["vectorkit.plot", "vectorkit.plot._figure",
-                                    "vectorkit.plot._charts", "vectorkit.plot._scatter",
-                                    "vectorkit.plot._gallery", "vectorkit.plot._sound"])
-def test_docstring_examples(module):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
-
-
 def test_alt_text_in_an_executed_notebook_and_its_html_export():
     """In a real kernel: one image per figure (no double display) with the alt in its metadata."""
     import nbclient
