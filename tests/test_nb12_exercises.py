@@ -56,7 +56,7 @@ def _chunks_tail(words, size, overlap):
 WRONG = {
     "q1": [_recall_position, _recall_count, _recall_first],
     "q2": [8, 1 / 32, 512, 16, 256, "32 times"],
-    "q3": [_plan_changed_as_new, _plan_swapped, _plan_no_deleted],
+    "q4": [_plan_changed_as_new, _plan_swapped, _plan_no_deleted],
     "q5": [_chunks_no_overlap, _chunks_tail],
 }
 
@@ -72,9 +72,9 @@ def test_nb12_contract():
     ("q2", 8, "4 bytes"),
     ("q2", 1 / 32, "TIMES smaller"),
     ("q2", 256, "one byte"),
-    ("q3", _plan_changed_as_new, "changed files as new"),
-    ("q3", _plan_swapped, "swaps 'new' and 'deleted'"),
-    ("q3", _plan_no_deleted, "never lists deleted"),
+    ("q4", _plan_changed_as_new, "changed files as new"),
+    ("q4", _plan_swapped, "swaps 'new' and 'deleted'"),
+    ("q4", _plan_no_deleted, "never lists deleted"),
     ("q5", _chunks_no_overlap, "do not overlap"),
     ("q5", _chunks_tail, "only repeats words"),
 ])
@@ -104,7 +104,7 @@ def test_other_correct_styles_pass():
 
 
 def test_plan_reference_matches_the_ingest_pipeline(tmp_path):
-    """q3's rule is the one vk.ingest follows (checked on a real Milvus Lite collection)."""
+    """q4's rule is the one vk.ingest follows (checked on a real Milvus Lite collection)."""
     pytest.importorskip("milvus_lite")
     import vectorkit as vk
 

@@ -136,7 +136,32 @@ q2 = ValueQuestion(
                 "that distances are approximate, so recall drops.",
 )
 
-# --- q3: what a resumable ingest must do -------------------------------------------------------
+# --- q3: consistency ---------------------------------------------------------------------------
+
+q3 = ThoughtQuestion(
+    "On a Milvus server with its default 'Bounded' consistency, a search run right after an "
+    "insert may not find the new vectors; with 'Strong' it always does. Why would anyone "
+    "choose 'Bounded'? Name a situation where it is the right choice and one where it is not.",
+    solution=(
+        "A Milvus server splits its work: writes go into a log, and the query nodes that "
+        "answer searches catch up with that log a moment later. With 'Strong' a search first "
+        "waits until the query nodes have applied every write made before it, which costs "
+        "time on every search (tens to hundreds of milliseconds, more under heavy writing). "
+        "'Bounded' answers at once from a snapshot that may be a few seconds old. That is the "
+        "right choice for a public search box over a large catalogue that is updated now and "
+        "then: nobody notices that a product added two seconds ago is missing, and every "
+        "search is faster. It is the wrong choice when the program reads what it has just "
+        "written: a test or a notebook that inserts and then searches, an ingestion pipeline "
+        "that checks what is stored before writing (it could insert duplicates), or a user "
+        "who uploads a document and searches for it immediately (read-your-writes). Milvus "
+        "Lite runs in your process and shows no such delay, which is why the difference only "
+        "appears on a server."
+    ),
+    hints=["Think about what the server must do before it can answer a search that must see "
+           "every earlier write, and who notices a few seconds of delay."],
+)
+
+# --- q4: what a resumable ingest must do -------------------------------------------------------
 
 
 def _plan(stored, current):
@@ -181,7 +206,7 @@ def _compare_plan(got, expected):
 _STORED = {"a.txt": "11", "b.txt": "22", "c.jpg": "33", "old.md": "44"}
 _CURRENT = {"a.txt": "11", "b.txt": "2x", "c.jpg": "33", "new.wav": "55"}
 
-q3 = FunctionQuestion(
+q4 = FunctionQuestion(
     "Write plan(stored, current): `stored` maps each path the database holds to the SHA-256 "
     "it was embedded from, `current` maps each path on disk now to its SHA-256. Return a dict "
     "with four keys, each a sorted list of paths: 'new' (on disk, not stored), 'changed' "
@@ -222,31 +247,6 @@ def plan(stored, current):
     explanation="This is the decision vk.ingest makes for every file: skip 'unchanged', embed "
                 "'new', delete the old vectors of 'changed' and embed the new content, and "
                 "remove 'deleted' only when asked (prune=True).",
-)
-
-# --- q4: consistency ---------------------------------------------------------------------------
-
-q4 = ThoughtQuestion(
-    "On a Milvus server with its default 'Bounded' consistency, a search run right after an "
-    "insert may not find the new vectors; with 'Strong' it always does. Why would anyone "
-    "choose 'Bounded'? Name a situation where it is the right choice and one where it is not.",
-    solution=(
-        "A Milvus server splits its work: writes go into a log, and the query nodes that "
-        "answer searches catch up with that log a moment later. With 'Strong' a search first "
-        "waits until the query nodes have applied every write made before it, which costs "
-        "time on every search (tens to hundreds of milliseconds, more under heavy writing). "
-        "'Bounded' answers at once from a snapshot that may be a few seconds old. That is the "
-        "right choice for a public search box over a large catalogue that is updated now and "
-        "then: nobody notices that a product added two seconds ago is missing, and every "
-        "search is faster. It is the wrong choice when the program reads what it has just "
-        "written: a test or a notebook that inserts and then searches, an ingestion pipeline "
-        "that checks what is stored before writing (it could insert duplicates), or a user "
-        "who uploads a document and searches for it immediately (read-your-writes). Milvus "
-        "Lite runs in your process and shows no such delay, which is why the difference only "
-        "appears on a server."
-    ),
-    hints=["Think about what the server must do before it can answer a search that must see "
-           "every earlier write, and who notices a few seconds of delay."],
 )
 
 # --- q5 (stretch): overlapping word windows ----------------------------------------------------
