@@ -17,17 +17,20 @@ def _fresh_registry():
     _registry.clear()
 
 
-def _recall_position(approx_ids, exact_ids):
-    return float(np.mean(np.asarray(approx_ids) == np.asarray(exact_ids)))
+def _bytes_numbers(dim, M):
+    return dim + 2 * M
 
 
-def _recall_count(approx_ids, exact_ids):
-    return float(np.mean([len(set(a) & set(e)) for a, e in zip(np.asarray(approx_ids).tolist(),
-                                                               np.asarray(exact_ids).tolist(), strict=True)]))
+def _bytes_m_links(dim, M):
+    return 4 * dim + 4 * M
 
 
-def _recall_first(approx_ids, exact_ids):
-    return float(np.mean(np.asarray(approx_ids)[:, 0] == np.asarray(exact_ids)[:, 0]))
+def _bytes_links_only(dim, M):
+    return 8 * M
+
+
+def _bytes_vector_only(dim, M):
+    return 4 * dim
 
 
 def _plan_changed_as_new(stored, current):
@@ -54,7 +57,7 @@ def _chunks_tail(words, size, overlap):
 
 
 WRONG = {
-    "q1": [_recall_position, _recall_count, _recall_first],
+    "q1": [_bytes_numbers, _bytes_m_links, _bytes_links_only, _bytes_vector_only],
     "q2": [8, 1 / 32, 512, 16, 256, "32 times"],
     "q4": [_plan_changed_as_new, _plan_swapped, _plan_no_deleted],
     "q5": [_chunks_no_overlap, _chunks_tail],
@@ -66,9 +69,10 @@ def test_nb12_contract():
 
 
 @pytest.mark.parametrize("question, answer, words", [
-    ("q1", _recall_position, "position by position"),
-    ("q1", _recall_count, "divide by k"),
-    ("q1", _recall_first, "best hit"),
+    ("q1", _bytes_numbers, "counts numbers, not bytes"),
+    ("q1", _bytes_m_links, "2 * M"),
+    ("q1", _bytes_links_only, "leaves out the vector"),
+    ("q1", _bytes_vector_only, "leaves out the links"),
     ("q2", 8, "4 bytes"),
     ("q2", 1 / 32, "TIMES smaller"),
     ("q2", 256, "one byte"),
@@ -85,9 +89,8 @@ def test_mistakes_are_explained(question, answer, words):
 
 
 def test_other_correct_styles_pass():
-    def recall_numpy(approx_ids, exact_ids):
-        a, e = np.asarray(approx_ids), np.asarray(exact_ids)
-        return np.mean([np.isin(row, erow).mean() for row, erow in zip(a, e, strict=True)])
+    def bytes_float(dim, M):
+        return float(dim * np.dtype(np.float32).itemsize + 2 * M * np.dtype(np.int32).itemsize)
 
     def chunk_range(words, size, overlap):
         step, out = size - overlap, []
@@ -98,7 +101,7 @@ def test_other_correct_styles_pass():
                 break
         return out
 
-    assert nb12.q1.check(recall_numpy).correct
+    assert nb12.q1.check(bytes_float).correct
     assert nb12.q2.check(32.0).correct
     assert nb12.q5.check(chunk_range).correct
 

@@ -3,7 +3,7 @@
     from vectorkit.exercises import ____, nb12 as ex
     ex.q1.check(answer); ex.q1.hint(); ex.q1.solution(); ex.progress()
 
-Every check runs on small hand-made inputs (id arrays, dicts of file hashes, word lists):
+Every check runs on small hand-made inputs (sizes, dicts of file hashes, word lists):
 no index, no database and no model is needed to grade, so the checks are instant and give
 the same verdict on every machine.
 """
@@ -22,77 +22,45 @@ from vectorkit.exercises import (
 )
 from vectorkit.exercises._mistakes import instead_close
 
-# --- q1: recall@k of an approximate search ----------------------------------------------------
+# --- q1: the memory of an HNSW graph -----------------------------------------------------------
 
 
-def _recall_at_k(approx_ids, exact_ids):
-    approx, exact = np.asarray(approx_ids), np.asarray(exact_ids)
-    k = exact.shape[1]
-    found = [len(set(a.tolist()) & set(e.tolist())) for a, e in zip(approx, exact, strict=True)]
-    return float(np.mean(found) / k)
+def _hnsw_bytes(dim, M):
+    return 4 * dim + 2 * M * 4
 
 
-def _recall_mistake(kind):
-    def when(got, approx_ids, exact_ids):
-        approx, exact = np.asarray(approx_ids), np.asarray(exact_ids)
-        right = _recall_at_k(approx, exact)
-        if kind == "position":
-            alt = float(np.mean(approx == exact))
-        elif kind == "count":
-            alt = float(np.mean([len(set(a) & set(e)) for a, e in zip(approx.tolist(),
-                                                                       exact.tolist(),
-                                                                       strict=True)]))
-        else:  # "first": only the best hit compared
-            alt = float(np.mean(approx[:, 0] == exact[:, 0]))
-        try:
-            return instead_close(got, alt, right)
-        except (TypeError, ValueError):
-            return False
+def _bytes_mistake(alt):
+    def when(got, dim, M):
+        return instead_close(got, alt(dim, M), _hnsw_bytes(dim, M))
     return when
 
 
-_A1 = np.array([[3, 1, 2, 9], [5, 6, 7, 8]])
-_E1 = np.array([[1, 2, 3, 4], [5, 6, 8, 7]])
-_A2 = np.array([[10, 11, 12], [12, 11, 10], [20, 21, 22]])
-_E2 = np.array([[10, 11, 12], [10, 11, 12], [30, 31, 32]])
-
 q1 = FunctionQuestion(
-    "Write recall_at_k(approx_ids, exact_ids): both are arrays of shape (queries, k) holding "
-    "the ids that an approximate and the exact search returned for the same queries. Return "
-    "recall@k as a float: for each query, the fraction of the k exact ids that the "
-    "approximate search also found (in any order), averaged over the queries.",
-    _recall_at_k,
-    [
-        Case((_A1, _E1)),
-        Case((_A2, _E2)),
-        Case((np.array([[7, 8]]), np.array([[7, 8]])), label="a perfect search"),
-        Case((np.array([["b", "a"], ["c", "x"]]), np.array([["a", "b"], ["c", "d"]])),
-             label="string ids"),
-    ],
-    func_name="recall_at_k",
+    "Write hnsw_bytes_per_vector(dim, M): estimate the bytes an HNSW index needs per stored "
+    "vector. Count the vector itself (dim float32 numbers, 4 bytes each) and its links on the "
+    "bottom layer, where faiss keeps 2 * M neighbour ids of 4 bytes each. (Ignore the few "
+    "upper-layer links.)",
+    _hnsw_bytes,
+    [Case((64, 16)), Case((128, 32)), Case((384, 16)), Case((2, 4), label="the 2-D drawing")],
+    func_name="hnsw_bytes_per_vector",
     mistakes=[
-        Mistake(_recall_mistake("position"), "your function compares the ids position by "
-                "position {where}; a hit found at another rank still counts: compare the "
-                "SETS of ids of each query"),
-        Mistake(_recall_mistake("count"), "your function returns how many ids were found "
-                "{where}; recall is a fraction: divide by k"),
-        Mistake(_recall_mistake("first"), "your function only compares the best hit {where}; "
-                "recall@k looks at all k ids of each query"),
+        Mistake(_bytes_mistake(lambda d, m: d + 2 * m), "your estimate counts numbers, not "
+                "bytes {where}: a float32 and a neighbour id take 4 bytes each"),
+        Mistake(_bytes_mistake(lambda d, m: 4 * d + 4 * m), "your estimate has M links per "
+                "vector {where}; faiss keeps 2 * M at the bottom layer"),
+        Mistake(_bytes_mistake(lambda d, m: 8 * m), "your estimate leaves out the vector "
+                "itself {where}: HNSW stores the full vector next to its links"),
+        Mistake(_bytes_mistake(lambda d, m: 4 * d), "your estimate leaves out the links "
+                "{where}: they are what makes the graph"),
     ],
     hints=[
-        "Loop over the rows of both arrays together (zip); for each query count the ids "
-        "they share with len(set(a) & set(e)).",
-        "found = [len(set(a) & set(e)) for a, e in zip(approx_ids.tolist(), "
-        "exact_ids.tolist())]; return float(np.mean(found) / k), with k = number of columns",
+        "Two parts: the vector (dim x 4 bytes) and the links (2 x M ids x 4 bytes).",
+        "return 4 * dim + 2 * M * 4",
     ],
-    solution_code='''\
-def recall_at_k(approx_ids, exact_ids):
-    approx, exact = np.asarray(approx_ids), np.asarray(exact_ids)
-    k = exact.shape[1]
-    found = [len(set(a) & set(e)) for a, e in zip(approx.tolist(), exact.tolist())]
-    return float(np.mean(found) / k)''',
-    explanation="Order does not matter within the top k: an approximate search that finds the "
-                "right neighbours in a slightly different order has recall 1.",
+    solution_code="def hnsw_bytes_per_vector(dim, M):\n    return 4 * dim + 2 * M * 4",
+    explanation="For 64-d vectors and M=16: 256 bytes of vector + 128 bytes of links = 384, "
+                "50% more than the vectors alone; faiss measures a little more (the upper "
+                "layers and bookkeeping).",
 )
 
 # --- q2: how much product quantisation saves ---------------------------------------------------

@@ -35,74 +35,13 @@ from pathlib import Path
 
 from vectorkit._validation import check_k
 from vectorkit.search import _chunk, _walk
-from vectorkit.search._sink import open_store, row_id
+from vectorkit.search._sink import open_targets, resolve_models, row_id
 from vectorkit.search._summary import IngestSummary
 
 __all__ = ["ingest", "IngestSummary"]
 
 BATCH_SIZE = 64
 _MAX_CHUNK_CHARS = 16000  # 4 bytes per character at most must fit Milvus's 65,535-byte VARCHAR
-
-
-def _resolve_models(model) -> dict:
-    """``{modality: EmbeddingModel}`` from a name, a model, or a dict of those."""
-    from vectorkit.models import EmbeddingModel, load_model
-
-    def one(m, name):
-        if isinstance(m, EmbeddingModel):
-            return m
-        if isinstance(m, str):
-            return load_model(m)
-        raise TypeError(f"`{name}` must be a model name (e.g. 'text') or a model from "
-                        f"vk.load_model, got {type(m).__name__}")
-
-    if isinstance(model, dict):
-        if not model:
-            raise ValueError("`model` is an empty dict: give at least one modality's model")
-        out = {}
-        for key, m in model.items():
-            if key not in _walk.MODALITIES:
-                raise ValueError(f"`model` keys must be modalities {list(_walk.MODALITIES)}, "
-                                 f"got {key!r}")
-            out[key] = one(m, f"model[{key!r}]")
-            if out[key].modality != key:
-                raise ValueError(f"`model[{key!r}]` is a {out[key].modality} model "
-                                 f"({out[key].name!r}), not a {key} model")
-        return out
-    m = one(model, "model")
-    return {m.modality: m}
-
-
-class _Target:
-    """One modality's model, its collection, what is stored there and what waits to be added."""
-
-    def __init__(self, model, store):
-        self.model, self.store = model, store
-        self.stored: dict[str, dict] = {}  # path -> {"rows": [(id, sha, chunk)], "chunks": n}
-        self.pending: list[tuple] = []     # (item to embed, id, metadata)
-        for r in store.query(fields=["path", "sha256", "model", "chunk", "chunks"],
-                             batch_size=5000):
-            if r["model"] != model.name:
-                raise ValueError(
-                    f"collection {store.collection!r} holds vectors of model {r['model']!r}; "
-                    f"ingest with that model, or into another `collection`, not with "
-                    f"{model.name!r} (one collection is one vector space)")
-            entry = self.stored.setdefault(r["path"], {"rows": [], "chunks": r["chunks"]})
-            entry["rows"].append((r["id"], r["sha256"], r["chunk"]))
-
-
-def _open_targets(models: dict, store, collection: str, metric: str) -> dict:
-    names = ({m: collection for m in models} if len(models) == 1
-             else {m: f"{collection}_{m}" for m in models})
-    targets = {}
-    try:
-        for m in models:
-            targets[m] = _Target(models[m], open_store(store, names[m], models[m], metric))
-    except BaseException:
-        for t in targets.values():
-            t.store.close()
-        raise
-    return targets
 
 
 def _read_units(entry, max_chars: int, overlap: int) -> list:
@@ -122,7 +61,7 @@ def _read_units(entry, max_chars: int, overlap: int) -> list:
     return chunks
 
 
-def _flush(target: _Target, summary: IngestSummary, kinds: dict) -> None:
+def _flush(target, summary: IngestSummary, kinds: dict) -> None:
     """Embed and write what is pending; a batch that fails is retried item by item."""
     if not target.pending:
         return
@@ -163,7 +102,7 @@ def _failed(meta: dict, exc: Exception, summary: IngestSummary, kinds: dict) -> 
                                            f"{type(exc).__name__}: {exc}"))
 
 
-def _delete(target: _Target, ids: list, summary: IngestSummary) -> None:
+def _delete(target, ids: list, summary: IngestSummary) -> None:
     if ids:
         t = time.perf_counter()
         target.store.delete(ids)
@@ -228,7 +167,7 @@ def ingest(path, model="text", store="vectorkit.db", collection: str = "document
     if local:
         Path(store).expanduser().parent.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    targets = _open_targets(_resolve_models(model), store, collection, metric)
+    targets = open_targets(resolve_models(model), store, collection, metric)
     summary = IngestSummary(files=len(entries), load_seconds=time.perf_counter() - t,
                             collections={m: t.store.collection for m, t in targets.items()})
     kinds: dict[str, str] = {}  # path -> "new" | "changed" | "resumed", this run
@@ -262,12 +201,11 @@ def ingest(path, model="text", store="vectorkit.db", collection: str = "document
 
 def _ingest_file(entry, targets, summary, kinds, batch_size, max_chars, overlap) -> None:
     p = str(entry.path)
-    target = targets.get(entry.modality)
-    if entry.problem is not None or target is None:
-        for t in targets.values():  # what is stored for it no longer matches the file
-            info = t.stored.pop(p, None)
-            if info is not None and entry.modality not in targets:
-                _delete(t, [r[0] for r in info["rows"]], summary)
+    target = targets.get(entry.modality) if entry.problem is None else None
+    for t in targets.values():  # rows elsewhere: the file became unreadable or changed kind
+        if t is not target and (info := t.stored.pop(p, None)) is not None:
+            _delete(t, [r[0] for r in info["rows"]], summary)
+    if target is None:
         if entry.problem is not None:
             summary.problems.append((p, entry.problem))
         else:
