@@ -8,7 +8,7 @@ hashing, chunking) and, as the baseline measured in the same process, ``model.em
 the same chunks with nothing else around it: the pipeline's overhead is the ratio.
 A re-run over the unchanged folder measures the resume path (hash + skip).
 
-    python benchmarks/bench_ingest.py [--copies 2] [--server]
+    python benchmarks/bench_ingest.py [--copies 1] [--limit N] [--server]
 
 ``--server`` also ingests into a ``milvus-server`` (PyPI package ``milvus``) started on a
 free loopback port in a temporary folder (about 40 s to start on 2 cores).
@@ -23,14 +23,15 @@ import time
 from pathlib import Path
 
 
-def make_corpus(folder: Path, copies: int) -> int:
+def make_corpus(folder: Path, copies: int, limit: int | None) -> int:
     from pydoc_data.topics import topics
 
     n = 0
+    chosen = sorted(topics.items())[:limit]
     for c in range(copies):
         sub = folder / f"copy{c}"
         sub.mkdir(parents=True)
-        for name, text in sorted(topics.items()):
+        for name, text in chosen:
             (sub / f"{name}.txt").write_text(f"(copy {c})\n\n{text}")
             n += 1
     return n
@@ -44,7 +45,7 @@ def report(label: str, s) -> None:
           f"store {s.store_seconds:.1f} s, other {rest:.1f} s)")
 
 
-def run(copies: int, server: bool) -> None:
+def run(copies: int, server: bool, limit: int | None) -> None:
     import vectorkit as vk
     from vectorkit.search._chunk import chunk_text
 
@@ -52,7 +53,7 @@ def run(copies: int, server: bool) -> None:
     model.embed(["warm-up"] * 8, cache=False)
     with tempfile.TemporaryDirectory(prefix="vk-bench-ingest-") as tmp:
         folder = Path(tmp) / "corpus"
-        n_files = make_corpus(folder, copies)
+        n_files = make_corpus(folder, copies, limit)
         chunks = [c for p in sorted(folder.rglob("*.txt")) for c in chunk_text(p.read_text())]
         print(f"corpus: {n_files} files, {len(chunks)} chunks, model {model.name} "
               f"({model.dim}-d), batch 64")
@@ -101,10 +102,11 @@ def _start_server(data: Path):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=2, help="copies of the 79 topics")
+    parser.add_argument("--copies", type=int, default=1, help="copies of the 79 topics")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N topics")
     parser.add_argument("--server", action="store_true", help="also ingest into milvus-server")
     args = parser.parse_args()
-    run(args.copies, args.server)
+    run(args.copies, args.server, args.limit)
 
 
 if __name__ == "__main__":
