@@ -36,11 +36,7 @@ test: $(STAMP)
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=600
 
 test-fast: $(STAMP)
-<<<<<<< HEAD
-	VECTORKIT_OFFLINE=1 $(BIN)/python -m pytest tests -m "not slow and not browser and not milvus_server"
-=======
-	VECTORKIT_OFFLINE=1 $(BIN)/python -m pytest tests vectorkit -m "not slow and not browser"
->>>>>>> main
+	VECTORKIT_OFFLINE=1 $(BIN)/python -m pytest tests vectorkit -m "not slow and not browser and not milvus_server"
 
 lint: $(STAMP)
 	$(BIN)/ruff check vectorkit tests benchmarks

@@ -69,10 +69,15 @@ def test_ranked_inputs_accepted():
     assert vk.mrr(hit, {"d3"}) == 0.5
 
 
+@pytest.mark.parametrize("call", [lambda: vk.precision_at_k(RANKED, REL, 2.0),
+                                  lambda: vk.ndcg_at_k(RANKED, REL, True)])
+def test_k_of_the_wrong_type_is_a_type_error(call):
+    with pytest.raises(TypeError, match="`k` must be a positive integer"):
+        call()
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: vk.recall_at_k(RANKED, REL, 0), "`k` must be a positive integer, got 0"),
-    (lambda: vk.precision_at_k(RANKED, REL, 2.0), "`k` must be a positive integer"),
-    (lambda: vk.ndcg_at_k(RANKED, REL, True), "`k` must be a positive integer"),
     (lambda: vk.mrr(RANKED, REL, k=-1), "`k` must be a positive integer"),
     (lambda: vk.recall_at_k("d1 d2", REL, 2), "`ranked` must be a sequence of ids"),
     (lambda: vk.recall_at_k({"d1"}, REL, 2), "`ranked` must be a sequence of ids"),

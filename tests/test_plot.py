@@ -60,13 +60,17 @@ def test_heatmap_large_is_not_annotated_and_rectangular_needs_col_labels():
 
 @pytest.mark.parametrize("labels, matrix, match", [
     (["a"], np.eye(2), "`labels` has 1 entries but 2"),
-    ("ab", np.eye(2), "`labels` must be a list"),
     (["a", "b"], [[1.0, np.nan], [0.0, 1.0]], "NaN"),
     (["a", "b"], np.ones(2), "2-D array"),
 ])
 def test_heatmap_bad_inputs(labels, matrix, match):
     with pytest.raises(ValueError, match=match):
         vk.plot.similarity_heatmap(labels, matrix)
+
+
+def test_heatmap_labels_of_the_wrong_type_is_a_type_error():
+    with pytest.raises(TypeError, match="`labels` must be a list"):
+        vk.plot.similarity_heatmap("ab", np.eye(2))
 
 
 # ---- scatter --------------------------------------------------------------------------------

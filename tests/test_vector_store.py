@@ -308,9 +308,18 @@ def test_a_second_process_on_a_lite_file_gets_a_clear_error(tmp_path):
         store.close()
 
 
-@pytest.mark.parametrize("module", ["vectorkit.search.store", "vectorkit.search._result"])
-def test_docstring_examples(module):
-    import doctest
-    import importlib
 
-    assert doctest.testmod(importlib.import_module(module)).failed == 0
+def test_doctor_reports_the_search_backends():
+    import io
+
+    from vectorkit.cli import doctor
+    from vectorkit.search.backends import search_backends
+
+    found = {b.name: b for b in search_backends()}
+    assert list(found) == ["faiss", "Milvus Lite", "Milvus server"]
+    assert all(b.available for b in found.values()), found  # `make setup` installs all three
+    out = io.StringIO()
+    doctor(out=out, run_models=False)
+    section = out.getvalue().split("== search backends")[1].split("==")[0]
+    assert "ok  faiss" in section and "ok  Milvus Lite" in section
+    assert "ok  Milvus server" in section and "milvus 2.3.5" in section

@@ -44,6 +44,7 @@ _EXPORTS = {
 # issue 18: search at scale (approximate indexes, the Milvus vector store)
 _EXPORTS.update({
     "VectorStore": "vectorkit.search.store",
+    "ApproxIndex": "vectorkit.search._ann",
 })
 # issue 18: the ingestion pipeline
 _EXPORTS.update({

@@ -112,6 +112,15 @@ def doctor(check_hub: bool = False, out=None, run_models: bool = True) -> int:
                 say(f"  no  {st.name:<20} {type(exc).__name__}: {exc}")
                 problems.append(f"bundled model {st.name!r} is installed but fails to run: "
                                 f"{type(exc).__name__}: {exc}")
+    say("== search backends (issue 18)")
+    from vectorkit.search.backends import search_backends
+
+    for b in search_backends():
+        say(f"  {'ok ' if b.available else 'no '} {b.name:<14} {b.detail}")
+        if not b.available:
+            say(f"       used by {b.used_by}; fix: {b.fix}")
+            if b.name == "faiss":  # a dependency of vectorkit; the Milvus ones are extras
+                problems.append(f"faiss is unavailable: {b.detail}")
     say("== caches")
     from vectorkit._paths import embedding_cache_dir
 

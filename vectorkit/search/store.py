@@ -1,8 +1,9 @@
 """A vector database from a laptop file to a Milvus server, same code: ``vk.VectorStore``.
 
 ``uri`` decides where the vectors live: a file path ending in ``.db`` runs Milvus Lite
-inside this process (no server; the file is the database), ``"http://host:19530"`` talks to
-a Milvus server or cluster. Everything else is identical. Each vector is stored with an id
+inside this process (no server; Milvus Lite 3.x keeps the database in a folder of that
+name, which one process at a time may open), ``"http://host:19530"`` talks to a Milvus
+server or cluster. Everything else is identical. Each vector is stored with an id
 (all ints or all strings in one collection) and scalar metadata columns (bool, int, float,
 str, typed by the first :meth:`VectorStore.add`) that :meth:`VectorStore.search` can filter
 on with a Milvus expression such as ``'modality == "audio" and bytes > 1000'``.
@@ -10,7 +11,9 @@ on with a Milvus expression such as ``'modality == "audio" and bytes > 1000'``.
 Consistency: reads default to ``"Strong"``, so a search sees every write acknowledged
 before it (read-your-writes). A Milvus server's own default, ``"Bounded"``, answers sooner
 by reading a snapshot up to a few seconds old, so right after an insert it can return
-nothing. Pass ``consistency="Bounded"`` when fresh writes need not be visible at once.
+nothing. Pass ``consistency="Bounded"`` when fresh writes need not be visible at once (then
+:meth:`VectorStore.add`'s check that its ids are new can also miss a row written a moment
+before).
 
 Memory is bounded: inserts go in batches of about 4 MiB of vectors, searches in batches of
 at most 256 queries; ``k`` is at most 16,384 (Milvus's limit). The index is Milvus's exact
