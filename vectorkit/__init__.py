@@ -46,6 +46,12 @@ _EXPORTS.update({
     "VectorStore": "vectorkit.search.store",
     "ApproxIndex": "vectorkit.search._ann",
 })
+# issue 18: the ingestion pipeline
+_EXPORTS.update({
+    "ingest": "vectorkit.search.ingest",
+    "IngestSummary": "vectorkit.search.ingest",
+    "search_collection": "vectorkit.search.collection",
+})
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio", "errors", "search", "course"}
 
