@@ -44,6 +44,11 @@ _EXPORTS.update({
     "reduce": "vectorkit.reduction",
     "export_projector": "vectorkit.projector",
 })
+# issue 16 (course part 3: applications)
+_EXPORTS.update({
+    "EmbeddingTransformer": "vectorkit.models._sklearn",
+    "images_as_text": "vectorkit.models._images_as_text",
+})
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio"}
 
