@@ -19,6 +19,7 @@ _LOADERS = {
     "load_baskets": "vectorkit.datasets._text",
     "load_reviews": "vectorkit.datasets._text",
     "load_parallel": "vectorkit.datasets._text",
+    "load_image_queries": "vectorkit.datasets._text",  # issue 16
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",
