@@ -52,6 +52,7 @@ _EXPORTS.update({
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio"}
 
+_SUBMODULES |= {"train"}  # issue 16
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 
 
