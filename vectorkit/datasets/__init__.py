@@ -20,6 +20,8 @@ _LOADERS = {
     "load_reviews": "vectorkit.datasets._text",
     "load_parallel": "vectorkit.datasets._text",
     "load_image_queries": "vectorkit.datasets._text",  # issue 16
+    "load_faces": "vectorkit.datasets._faces",  # issue 16
+    "face_pairs": "vectorkit.datasets._faces",  # issue 16
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",
