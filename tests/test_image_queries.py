@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import vectorkit as vk
-from vectorkit.models._hub_image import imagenet_labels
+from vectorkit.models import imagenet_labels
 
 
 def test_queries_refer_to_real_photos_and_classes():

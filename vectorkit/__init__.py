@@ -27,14 +27,11 @@ _EXPORTS = {
     "EmbeddingModel": "vectorkit.models",
     "set_cache": "vectorkit.cache",
     "setup_notebook": "vectorkit._notebook",
-}
-# optional modules added by later parts of the course; listed here when they exist
-_EXPORTS.update({
-    "export_model": "vectorkit.models._export",
+    "export_model": "vectorkit.models",
     "load_image": "vectorkit.images",
     "load_audio": "vectorkit.audio",
     "Index": "vectorkit.search.index",
-    "SearchResult": "vectorkit.search.index",
+    "SearchResult": "vectorkit.search._result",
     "KeywordIndex": "vectorkit.search.keyword",
     "recall_at_k": "vectorkit.search.metrics",
     "precision_at_k": "vectorkit.search.metrics",
@@ -43,14 +40,14 @@ _EXPORTS.update({
     "evaluate": "vectorkit.search.metrics",
     "reduce": "vectorkit.reduction",
     "export_projector": "vectorkit.projector",
-})
+}
 # issue 16 (course part 3: applications)
 _EXPORTS.update({
     "EmbeddingTransformer": "vectorkit.models._sklearn",
     "images_as_text": "vectorkit.models._images_as_text",
 })
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
-               "images", "audio"}
+               "images", "audio", "errors", "search", "course"}
 
 _SUBMODULES |= {"train"}  # issue 16
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
@@ -62,13 +59,7 @@ def __getattr__(name: str):
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'vectorkit' has no attribute {name!r}")
-    try:
-        value = getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            raise AttributeError(
-                f"vectorkit.{name} is not part of this version of vectorkit") from None
-        raise
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

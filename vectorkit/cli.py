@@ -40,7 +40,7 @@ def _probe(name: str):
 
     import numpy as np
 
-    from vectorkit.models._registry import load_model
+    from vectorkit.models import load_model
 
     t = time.perf_counter()
     model = load_model(name)
@@ -88,8 +88,8 @@ def doctor(check_hub: bool = False, out=None, run_models: bool = True) -> int:
         problems.append(f"tensorflow_hub does not import ({exc}); fix: python -m pip install "
                         "tf-keras 'setuptools<81'")
 
-    from vectorkit.models import _hub
-    from vectorkit.models._registry import ALIASES, list_models
+    from vectorkit import models
+    from vectorkit.models import ALIASES, list_models
 
     say("== models (the modality names text/image/audio use the bundled ones)")
     for st in list_models():
@@ -115,10 +115,10 @@ def doctor(check_hub: bool = False, out=None, run_models: bool = True) -> int:
     say("== caches")
     from vectorkit._paths import embedding_cache_dir
 
-    say(f"  TF Hub models   {_hub.hub_cache_dir()}  (set TFHUB_CACHE_DIR to move it)")
+    say(f"  TF Hub models   {models.hub_cache_dir()}  (set TFHUB_CACHE_DIR to move it)")
     say(f"  embeddings      {embedding_cache_dir()}  (set VECTORKIT_CACHE_DIR to move it)")
     if check_hub:
-        ok, why = _hub.reachable()
+        ok, why = models.hub_reachable()
         say(f"  tfhub.dev       {why}")
     say("== JupyterLab")
     ok, why = _widget_extension()
@@ -136,8 +136,8 @@ def doctor(check_hub: bool = False, out=None, run_models: bool = True) -> int:
 
 
 def _models(args) -> int:
-    from vectorkit.models import _hub
-    from vectorkit.models._registry import SPECS, list_models, resolve_name
+    from vectorkit import errors, models
+    from vectorkit.models import SPECS, list_models, resolve_name
 
     if args.action == "list":
         for st in list_models():
@@ -151,23 +151,23 @@ def _models(args) -> int:
         if spec is not None and spec.source == "bundled":
             print(f"{name}: bundled, nothing to download")
             continue
-        if spec is None and not _hub.is_url(raw):
+        if spec is None and not models.is_hub_url(raw):
             print(f"error: `NAME` must be a TF Hub model name {sorted(s for s in SPECS if SPECS[s].source == 'tfhub')} "
                   f"or a URL, got {raw!r}", file=sys.stderr)
             code = 2
             continue
         for h in handles:
             if args.action == "clear":
-                print(f"{h}: {'removed from the cache' if _hub.clear(h) else 'was not cached'}")
+                print(f"{h}: {'removed from the cache' if models.hub_clear(h) else 'was not cached'}")
                 continue
             try:
-                path = _hub.resolve(h, bundled=spec.bundled_alternative if spec else None)
+                path = models.hub_download(h, bundled=spec.bundled_alternative if spec else None)
                 print(f"{h}: cached at {path}")
-            except (_hub.HubUnavailableError, _hub.CorruptCacheError) as exc:
+            except (errors.HubUnavailableError, errors.CorruptCacheError) as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 code = 1
     if args.action == "download" and code == 0:
-        print(f"cache folder: {_hub.hub_cache_dir()} (copy it to share with a classroom)")
+        print(f"cache folder: {models.hub_cache_dir()} (copy it to share with a classroom)")
     return code
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import nbformat
 
 from vectorkit._atomic import write_text_atomic
+from vectorkit.errors import MarkupError
 
 CODE_STUB = "# Write your code here"
 MARKDOWN_STUB = "*Write your answer here.*"
@@ -38,10 +39,6 @@ TAG_SOLUTION, TAG_SOLUTION_ONLY = "solution", "solution-only"
 _BEGIN = re.compile(r"^(?P<indent>\s*)#\s*BEGIN SOLUTION\s*$")
 _END = re.compile(r"^\s*#\s*END SOLUTION\s*$")
 _LINE = re.compile(r"^(?P<indent>\s*)(?P<code>\S.*?)\s*#\s*SOLUTION\s*$")
-
-
-class MarkupError(ValueError):
-    """A solution notebook's markers are malformed (the message says where)."""
 
 
 def _blank_line(indent: str, code: str, where: str) -> str:

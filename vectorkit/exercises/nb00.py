@@ -21,7 +21,7 @@ from vectorkit.exercises import (
     bind_questions,
 )
 from vectorkit.exercises._mistakes import says
-from vectorkit.models._registry import ALIASES, SPECS
+from vectorkit.models import ALIASES, SPECS
 
 #: The kitchen map of notebook 00: item -> (x, y) with x = sweet (left) to savoury (right)
 #: and y = dry (bottom) to liquid (top). Made up for the picture, not measured.

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from vectorkit._tf import tensorflow
-from vectorkit.models._hub_image import ImageModel, imagenet_labels
+from vectorkit.models._image import ImageModel, imagenet_labels
 
 # (expand ratio, kernel, stride, repeats, output channels) of the seven MBConv stages
 STAGES = [(1, 3, 1, 1, 16), (6, 3, 2, 2, 24), (6, 5, 2, 2, 40), (6, 3, 2, 3, 80),
@@ -103,10 +103,22 @@ def build_network(weights: dict):
 
         def forward(self, x):
             """Images (n, 224, 224, 3) in [0, 1] -> (features (n, 1280), logits (n, 1000))."""
+            *_, (_, pooled) = self.steps(x)  # the last step: the pooled (n, 1, 1, 1280)
+            features = tf.reshape(pooled, [-1, 1280])
+            return features, tf.nn.bias_add(tf.matmul(features, self.fc[0]), self.fc[1])
+
+        def steps(self, x):
+            """Yield ``(name, output)`` after the input, the stem, each of the 7 stages, the
+            head and the pool: the network's whole forward pass, step by step."""
+            yield "input", x
             x = (x * 255.0 - 127.0) / 128.0
             x = self._conv(x, self.stem, 2, relu=True)
-            for (expand, _, stride, cin, cout), layers in zip(self.plan, self.blocks,
-                                                              strict=True):
+            yield "stem", x
+            # index of the last block of each stage -> the stage's number (plain Python ints)
+            last_block = {int(end) - 1: s + 1 for s, end in
+                          enumerate(np.cumsum([stage[3] for stage in STAGES]))}
+            for block, ((expand, _, stride, cin, cout), layers) in enumerate(
+                    zip(self.plan, self.blocks, strict=True)):
                 inp = x
                 if expand != 1:
                     x = self._conv(x, layers[0], 1, relu=True)
@@ -116,9 +128,11 @@ def build_network(weights: dict):
                 x = self._conv(x, layers[-1], 1, relu=False)
                 if stride == 1 and cin == cout:
                     x = x + inp
+                if block in last_block:
+                    yield f"stage {last_block[block]}", x
             x = self._conv(x, self.head, 1, relu=True)
-            features = tf.reduce_mean(x, axis=[1, 2])
-            return features, tf.nn.bias_add(tf.matmul(features, self.fc[0]), self.fc[1])
+            yield "head", x
+            yield "pool", tf.reduce_mean(x, axis=[1, 2], keepdims=True)
 
         @staticmethod
         def _conv(x, kb, stride, relu):
@@ -167,6 +181,35 @@ class EfficientNetLite0Model(ImageModel):
 
         self._fn = tf.function(run, input_signature=signature, jit_compile=jit_compile)
         self._chunked = tf.function(run_chunks, input_signature=signature)
+
+    @property
+    def stages(self) -> list[dict]:
+        """The seven MBConv stages: expand ratio, kernel size, stride, blocks, out channels."""
+        keys = ("expand", "kernel", "stride", "blocks", "channels")
+        return [dict(zip(keys, stage, strict=True)) for stage in STAGES]
+
+    def feature_maps(self, image) -> list[tuple[str, np.ndarray]]:
+        """What each step of the network outputs for one image: ``[(name, (H, W, C)), ...]``.
+
+        The steps are ``"input"`` (the 224x224 crop in [0, 1]), ``"stem"``, ``"stage 1"`` to
+        ``"stage 7"`` (the MBConv stages of :attr:`stages`), ``"head"`` (1x1 convolution to
+        1280 channels) and ``"pool"`` (the mean of each channel: the embedding, ``(1, 1,
+        1280)``). The space shrinks from 224x224 to 7x7 while the channels grow.
+
+        Example:
+            >>> import vectorkit as vk, skimage
+            >>> maps = vk.load_model("image").feature_maps(skimage.data.coffee())
+            >>> [(name, out.shape) for name, out in maps][1]
+            ('stem', (112, 112, 32))
+        """
+        tf = tensorflow()
+
+        single, prepared = self._prepare(image)
+        if not single:
+            raise ValueError("`image` must be one image (feature_maps shows one at a time), "
+                             f"got a list of {len(prepared)}")
+        x = tf.constant(prepared[0][None].astype(np.float32) / 255.0)
+        return [(name, out[0].numpy()) for name, out in self.network.steps(x)]
 
     def _run(self, batch):
         n_chunked = len(batch) - len(batch) % CHUNK

@@ -16,16 +16,9 @@ from pathlib import Path
 
 from vectorkit._paths import hub_cache_dir
 from vectorkit._tf import tensorflow
+from vectorkit.errors import CorruptCacheError, HubUnavailableError
 
 _env_lock = threading.Lock()
-
-
-class HubUnavailableError(RuntimeError):
-    """A TF Hub model could not be downloaded (no network, blocked host, HTTP error)."""
-
-
-class CorruptCacheError(RuntimeError):
-    """A cached TF Hub model is incomplete or unreadable."""
 
 
 def is_url(handle: str) -> bool:

@@ -16,7 +16,8 @@ Example:
 from __future__ import annotations
 
 from vectorkit.models import _hub
-from vectorkit.models._hub_image import HubImageModel, _fingerprint, imagenet_labels
+from vectorkit.models._hub_image import HubImageModel, _fingerprint
+from vectorkit.models._image import imagenet_labels
 
 FEATURE_HANDLE = "https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/feature_vector/5"
 CLASSIFIER_HANDLE = "https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/classification/5"

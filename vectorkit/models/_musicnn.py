@@ -25,6 +25,7 @@ import numpy as np
 
 from vectorkit import audio as _audio
 from vectorkit._tf import tensorflow
+from vectorkit.errors import CheckpointError
 from vectorkit.models._audio import AudioModel, Clip
 
 HOP = 256
@@ -56,10 +57,6 @@ def _expected_shapes() -> dict[str, tuple[int, ...]]:
     shapes.update({"dense/kernel": (_POOLED, _UNITS), "dense/bias": (_UNITS,),
                    "dense_1/kernel": (_UNITS, _CLASSES), "dense_1/bias": (_CLASSES,)})
     return shapes
-
-
-class CheckpointError(RuntimeError):
-    """The musicnn checkpoint is missing a variable, has a wrong shape, or is unreadable."""
 
 
 def default_checkpoint_dir() -> Path:

