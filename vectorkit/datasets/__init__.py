@@ -22,6 +22,7 @@ _LOADERS = {
     "load_image_queries": "vectorkit.datasets._text",  # issue 16
     "load_faces": "vectorkit.datasets._faces",  # issue 16
     "face_pairs": "vectorkit.datasets._faces",  # issue 16
+    "load_kitchen": "vectorkit.datasets._kitchen",  # issue 15: word vectors (notebook 07)
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",
