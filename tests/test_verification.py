@@ -67,3 +67,15 @@ def test_face_pairs_are_what_they_say():
     np.testing.assert_array_equal(again.second[7], pairs.second[7])
     with pytest.raises(ValueError, match="`n_pairs`"):
         vk.datasets.face_pairs(0)
+
+
+def test_strong_variations_come_from_image_views():
+    mild = vk.datasets.face_pairs(5, "mild", seed=2)
+    strong = vk.datasets.face_pairs(5, "strong", seed=2)
+    np.testing.assert_array_equal(mild.first_face, strong.first_face)   # same faces, same partners
+    views = vk.datasets.image_views([vk.datasets.load_faces()[j] for j in strong.second_face],
+                                    n_views=1, seed=2).images
+    np.testing.assert_array_equal(strong.second[3], views[3])
+    assert all(m.shape == (25, 25, 3) for m in mild.second)
+    with pytest.raises(ValueError, match="`variation` must be one of"):
+        vk.datasets.face_pairs(5, "wild")
