@@ -79,6 +79,9 @@ def test_split_hides_one_item_of_each_test_basket():
     rebuilt.update(tuple(sorted(c + [t])) for c, t in zip(contexts, targets, strict=True))
     assert rebuilt == whole
     assert all(t not in c and c for c, t in zip(contexts, targets, strict=True))
+    *_, held_out = vk.train.split_baskets(baskets, 0.2, seed=3, with_index=True)
+    assert [sorted(set(baskets[i])) for i in held_out] == \
+        [sorted(c + [t]) for c, t in zip(contexts, targets, strict=True)]
 
 
 def test_evaluate_is_hit_rate_and_ndcg_by_hand():

@@ -186,14 +186,22 @@ class Blend(_Recommender):
         return total
 
 
-def split_baskets(baskets, test_fraction: float = 0.2, seed: int = 0):
+def split_baskets(baskets, test_fraction: float = 0.2, seed: int = 0, *,
+                  with_index: bool = False):
     """Split baskets into training baskets and leave-one-out test cases.
 
     A random ``test_fraction`` of the baskets with at least two items is held out; in each,
     one random item is hidden (the *target*) and the others are the *context*.
 
+    Args:
+        baskets: a list of baskets (lists of item ids).
+        test_fraction: the share of the eligible baskets held out.
+        seed: the random seed (which baskets, which item).
+        with_index: also return the positions in ``baskets`` of the held-out baskets.
+
     Returns:
-        ``(train, contexts, targets)``: lists of baskets, of contexts, of hidden item ids.
+        ``(train, contexts, targets)``: lists of baskets, of contexts, of hidden item ids;
+        with ``with_index=True`` a 4-tuple ending in the held-out positions (sorted).
 
     Example:
         >>> train, contexts, targets = split_baskets([["a", "b"], ["b", "c"], ["a"]], 0.5)
@@ -214,6 +222,8 @@ def split_baskets(baskets, test_fraction: float = 0.2, seed: int = 0):
         target = basket[int(rng.integers(len(basket)))]
         contexts.append([x for x in basket if x != target])
         targets.append(target)
+    if with_index:
+        return train, contexts, targets, sorted(test)
     return train, contexts, targets
 
 
