@@ -10,11 +10,11 @@ from vectorkit.exercises import nb09
 
 
 def _ignores_k(recommendations, targets, k):
-    return sum(1 for r, t in zip(recommendations, targets) if t in r) / len(targets)
+    return sum(1 for r, t in zip(recommendations, targets, strict=True) if t in r) / len(targets)
 
 
 def _count(recommendations, targets, k):
-    return sum(1 for r, t in zip(recommendations, targets) if t in r[:k])
+    return sum(1 for r, t in zip(recommendations, targets, strict=True) if t in r[:k])
 
 
 def _zero_based(ranked, target, k):

@@ -40,10 +40,10 @@ def pipelines() -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    from vectorkit.models._sklearn import EmbeddingTransformer
+    import vectorkit as vk
 
     return {"TF-IDF": make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=2000)),
-            "embeddings": make_pipeline(EmbeddingTransformer("text"),
+            "embeddings": make_pipeline(vk.EmbeddingTransformer("text"),
                                         LogisticRegression(max_iter=2000))}
 
 
@@ -324,9 +324,9 @@ def _union_pipeline():
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline, make_union
 
-    from vectorkit.models._sklearn import EmbeddingTransformer
+    import vectorkit as vk
 
-    return make_pipeline(make_union(EmbeddingTransformer("text"), TfidfVectorizer()),
+    return make_pipeline(make_union(vk.EmbeddingTransformer("text"), TfidfVectorizer()),
                          LogisticRegression(max_iter=2000))
 
 
