@@ -32,11 +32,11 @@ lab: $(STAMP)
 
 # VECTORKIT_OFFLINE: tests and notebooks never try to reach tfhub.dev (only loopback).
 test: $(STAMP)
-	VECTORKIT_OFFLINE=1 $(BIN)/python -m pytest tests notebooks \
+	VECTORKIT_OFFLINE=1 $(BIN)/python -m pytest tests vectorkit notebooks \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=600
 
 test-fast: $(STAMP)
-	VECTORKIT_OFFLINE=1 $(BIN)/python -m pytest tests -m "not slow and not browser"
+	VECTORKIT_OFFLINE=1 $(BIN)/python -m pytest tests vectorkit -m "not slow and not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check vectorkit tests benchmarks

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
-from vectorkit import _atomic
 from vectorkit._atomic import atomic_open, write_text_atomic
 
 
@@ -32,10 +29,6 @@ def test_bad_mode(tmp_path):
     with pytest.raises(ValueError, match=r"`mode` must be 'w' or 'wb', got 'a'"), \
             atomic_open(tmp_path / "c", "a"):
         pass
-
-
-def test_docstring():
-    assert doctest.testmod(_atomic).failed == 0
 
 
 def test_new_file_gets_the_usual_permissions_not_private(tmp_path):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import numpy as np
 import pytest
 import soundfile as sf
@@ -241,10 +238,3 @@ def test_speech_clips_two_languages_several_voices():
         assert (info.samplerate, info.channels) == (SR, 1)
         assert 1.0 < s.duration < 5.0 and s.params["text"]
         assert s.group == "speech" and s.audio.dtype == np.float32
-
-
-@pytest.mark.parametrize("module", ["vectorkit.audio", "vectorkit._mel", "vectorkit.datasets._sounds",
-                                    "vectorkit.datasets._synth", "vectorkit.models._audio"])
-def test_docstring_examples(module):
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import io
 import os
 import pickle
@@ -278,12 +276,3 @@ def test_views_retrieve_their_original(model):
     accuracy = float((top1 == views.source).mean())
     assert len(views.images) == 4 * len(originals)
     assert accuracy >= 0.9, f"views found their original for only {accuracy:.0%}"
-
-
-@pytest.mark.parametrize("module", [
-    "vectorkit.images", "vectorkit.datasets._images", "vectorkit.models._hub_image",
-    "vectorkit.models._efficientnet", "vectorkit.models._export", "vectorkit.models._mobilenet",
-    "vectorkit.models._torch_legacy"])
-def test_docstring_examples(module):
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0

@@ -435,18 +435,3 @@ def test_nb01_accepts_reasonable_variants():
     assert nb01.q3.check(lambda q, m: np.argmax(_cosines(q, m))).status == "correct"
     assert nb01.q3.check(lambda q, m: int(np.argmax(
         [with_linalg(q, row) for row in m]))).status == "correct"
-
-
-@pytest.mark.parametrize("module", ["vectorkit.exercises", "vectorkit.exercises._checker.placeholder",
-                                    "vectorkit.exercises._checker.compare", "vectorkit.exercises._checker.core",
-                                    "vectorkit.exercises._checker.function",
-                                    "vectorkit.exercises._checker.display",
-                                    "vectorkit.exercises._mistakes",
-                                    "vectorkit.course.generate",
-                                    "vectorkit.course.grade"])
-def test_docstring_examples_run(module):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.failed == 0

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import doctest
 import hashlib
-import importlib
 import json
 import zipfile
 
@@ -181,14 +179,14 @@ def test_duplicate_ids_across_adds_and_default_clash():
         explicit.add(np.eye(2))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(k=0), "`k` must be a positive integer, got 0"),
-    (dict(k=-3), "`k` must be a positive integer"),
-    (dict(k=2.5), "`k` must be a positive integer"),
-    (dict(k=True), "`k` must be a positive integer"),
+@pytest.mark.parametrize("kwargs, message, error", [
+    (dict(k=0), "`k` must be a positive integer, got 0", ValueError),
+    (dict(k=-3), "`k` must be a positive integer", ValueError),
+    (dict(k=2.5), "`k` must be a positive integer", TypeError),
+    (dict(k=True), "`k` must be a positive integer", TypeError),
 ])
-def test_bad_k(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_k(kwargs, message, error):
+    with pytest.raises(error, match=message):
         vk.Index(np.eye(3)).search([1.0, 0.0, 0.0], **kwargs)
 
 
@@ -482,7 +480,32 @@ def test_save_bad_path(tmp_path):
         index.save(tmp_path / "nope" / "x.vkindex")
 
 
-@pytest.mark.parametrize("module", ["vectorkit.search.index", "vectorkit.search._result"])
-def test_docstring_examples(module):
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0
+@pytest.mark.parametrize("metric", ["cosine", "dot", "euclidean"])
+def test_neighbours_equal_brute_force_without_the_item_itself(metric):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(120, 8))
+    X[7] = X[3]  # an exact duplicate stays a neighbour: only the item itself is left out
+    index = vk.Index(X, ids=[f"x{i}" for i in range(120)], metric=metric)
+    for row in (0, 3, 7, 119):
+        if metric == "euclidean":
+            score = -np.linalg.norm(X - X[row], axis=1)
+        elif metric == "dot":
+            score = X @ X[row]
+        else:
+            score = vk.cosine_similarity(X, X[row], dtype="float64")
+        order = [i for i in np.lexsort((np.arange(120), -score)) if i != row][:5]
+        got = index.neighbours(row, k=5)
+        assert got.ids.tolist() == [f"x{i}" for i in order]
+        assert got.scores.shape == (5,)
+    assert "x3" in index.neighbours(7, k=1).ids.tolist()
+
+
+def test_neighbours_bad_input():
+    index = vk.Index(np.eye(3))
+    with pytest.raises(ValueError, match="`row` must be a stored item number 0..2, got 3"):
+        index.neighbours(3)
+    with pytest.raises(TypeError, match="`row` must be a stored item number"):
+        index.neighbours("0")
+    with pytest.raises(ValueError, match="no neighbours"):
+        vk.Index([[1.0, 0.0]]).neighbours(0)
+    assert index.neighbours(0, k=10).ids.tolist() == [1, 2]

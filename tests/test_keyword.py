@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
@@ -151,8 +150,3 @@ def test_side_by_side_with_evaluate_on_the_course_benchmark():
         assert table["queries"].iloc[0] == len(qrels)
         values = table[["recall@10", "precision@10", "mrr@10", "ndcg@10"]].to_numpy()
         assert ((values > 0) & (values <= 1)).all()
-
-
-def test_docstring_examples():
-    result = doctest.testmod(vectorkit.search.keyword, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0

@@ -148,8 +148,8 @@ def test_classify_checks_top_k_before_running_the_network(model, monkeypatch):
         raise AssertionError("the network ran before top_k was checked")
 
     monkeypatch.setattr(model, "_run", no_network)
-    for bad in (0, -2, 1.5, True):
-        with pytest.raises(ValueError, match="`top_k` must be a positive integer"):
+    for bad, error in ((0, ValueError), (-2, ValueError), (1.5, TypeError), (True, TypeError)):
+        with pytest.raises(error, match="`top_k` must be a positive integer"):
             model.classify(np.zeros(SR * 3), sample_rate=SR, top_k=bad)
 
 

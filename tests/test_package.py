@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import os
 import re
 import subprocess
@@ -55,15 +53,6 @@ def test_readme_examples_run():
     namespace: dict = {}
     for block in blocks:
         exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
-
-
-@pytest.mark.parametrize("module", ["vectorkit", "vectorkit.similarity", "vectorkit.cache",
-                                    "vectorkit._tf",
-                                    "vectorkit.models._registry", "vectorkit._notebook"])
-def test_docstring_examples(module):
-    mod = importlib.import_module(module)
-    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
 
 
 def test_doctor_reports_and_ends_with_verdict():

@@ -106,12 +106,3 @@ def test_folder_is_a_file(tmp_path):
         vk.export_projector(np.ones((1, 2)), ["a"], f)
     with pytest.raises(ValueError, match="`folder` must be a path"):
         vk.export_projector(np.ones((1, 2)), ["a"], 42)
-
-
-def test_docstring_examples():
-    import doctest
-
-    import vectorkit.projector
-
-    result = doctest.testmod(vectorkit.projector, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0

@@ -169,10 +169,3 @@ def test_umap_deterministic(clusters, capsys):
     captured = capsys.readouterr()
     assert "UMAP on 30 points" in captured.out
     assert "epochs" in (captured.out + captured.err).lower()  # umap-learn's own progress
-
-
-def test_docstring_examples():
-    import doctest
-
-    result = doctest.testmod(reduction, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0

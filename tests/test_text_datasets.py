@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import importlib.util
 import re
 from collections import Counter
@@ -20,12 +19,6 @@ def test_every_loader_documents_origin_license_and_example():
         doc = getattr(_text, name).__doc__
         assert "Origin:" in doc and "CC0-1.0" in doc and "Returns:" in doc, name
         assert ">>> " in doc, name
-
-
-def test_docstring_examples_run():
-    result = doctest.testmod(_text, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 2 * len(LOADERS)
-    assert result.failed == 0
 
 
 def _clean_text(values):

@@ -397,19 +397,6 @@ def test_similarity_explorer_with_the_real_text_model():
     assert w.rows[1]["cosine"] > far + 0.2
 
 
-@pytest.mark.parametrize("module", ["vectorkit.widgets", "vectorkit.widgets._similarity",
-                                    "vectorkit.widgets._search", "vectorkit.widgets._projection",
-                                    "vectorkit.widgets._image_search",
-                                    "vectorkit.widgets._audio_explorer"])
-def test_docstring_examples(module):
-    """The examples run the real text, image and audio models."""
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
-
-
 def test_projection_umap_without_umap_learn_names_the_install(clusters, monkeypatch):
     import builtins
 

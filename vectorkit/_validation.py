@@ -1,4 +1,9 @@
-"""Input checks shared by the similarity, search and reduction functions."""
+"""Input checks shared by the whole package: vectors, counts, labels, item numbers, models.
+
+One rule for all of them: a value of the wrong type raises ``TypeError``, a value of the
+right type that is out of range raises ``ValueError``; both name the argument, say what was
+expected and show what was received.
+"""
 
 from __future__ import annotations
 
@@ -74,7 +79,73 @@ def check_nonzero_rows(arr: np.ndarray, name: str) -> np.ndarray:
 
 
 def check_k(k, name: str = "k") -> int:
-    """Return ``k`` as an int >= 1, or raise ``ValueError`` naming the argument ``name``."""
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+    """Return ``k`` as an int >= 1; ``TypeError`` for a non-integer, ``ValueError`` for k < 1."""
+    if isinstance(k, bool) or not isinstance(k, int | np.integer):
+        raise TypeError(f"`{name}` must be a positive integer, got {k!r}")
+    if k < 1:
         raise ValueError(f"`{name}` must be a positive integer, got {k!r}")
     return int(k)
+
+
+def check_top_k(top_k, n_classes: int) -> int:
+    """``top_k`` checked like :func:`check_k` and capped at ``n_classes``."""
+    return min(check_k(top_k, "top_k"), n_classes)
+
+
+def check_item(i, n: int, what: str, name: str = "i") -> int:
+    """``i`` as an int in ``0..n-1`` (the number of an item in a collection of ``what``)."""
+    article = "an" if what[:1] in tuple("aeiou") else "a"
+    if isinstance(i, bool) or not isinstance(i, int | np.integer):
+        raise TypeError(f"`{name}` must be {article} {what} number 0..{n - 1}, got {i!r}")
+    if not 0 <= i < n:
+        raise ValueError(f"`{name}` must be {article} {what} number 0..{n - 1}, got {i!r}")
+    return int(i)
+
+
+def check_labels(labels, n: int, name: str, per: str = "item") -> list[str]:
+    """Return ``labels`` as ``n`` strings (one per ``per``); None gives "0", "1", ..."""
+    if labels is None:
+        return [str(i) for i in range(n)]
+    if isinstance(labels, str | bytes) or not hasattr(labels, "__len__"):
+        raise TypeError(f"`{name}` must be a list of {n} labels (one per {per}), got "
+                        f"{type(labels).__name__}")
+    labels = [str(x) for x in (labels.tolist() if isinstance(labels, np.ndarray) else labels)]
+    if len(labels) != n:
+        raise ValueError(f"`{name}` has {len(labels)} entries but {n} are needed "
+                         f"(one per {per})")
+    return labels
+
+
+def refuse_text(x, name: str, how: str) -> None:
+    """Raise ``ValueError`` when text is passed where vectors are expected, saying how to
+    embed it (``how``, e.g. ``"vk.Index(model.embed(texts))"``)."""
+    first = x
+    if isinstance(first, np.ndarray):
+        first = first.ravel()[:1].tolist() if first.dtype.kind in "UO" else None
+    while isinstance(first, list | tuple) and first:
+        first = first[0]
+    if isinstance(first, str):
+        shown = first if len(first) <= 40 else first[:37] + "..."
+        raise ValueError(
+            f"`{name}` must hold numbers (embedding vectors), got text such as {shown!r}: "
+            f"embed it first, e.g. {how}; for word matching use vk.KeywordIndex"
+        )
+
+
+def check_model(model, modality: str, name: str = "model") -> None:
+    """Raise unless ``model`` can embed and, when it states a modality, it is ``modality``.
+
+    A vectorkit model of the wrong kind would otherwise fail deep inside with a message about
+    its input (an image array "must be a string", a sentence "no such image file").
+    """
+    def a(word: str) -> str:
+        return f"{'an' if word[:1] in tuple('aeiou') else 'a'} {word}"
+
+    if not hasattr(model, "embed"):
+        raise TypeError(f"`{name}` must have an embed() method (e.g. vk.load_model({modality!r})),"
+                        f" got {type(model).__name__}")
+    got = getattr(model, "modality", None)
+    if isinstance(got, str) and got and got != modality:
+        label = getattr(model, "name", "") or type(model).__name__
+        raise ValueError(f"`{name}` must be {a(modality)} model, e.g. "
+                         f"vk.load_model({modality!r}); got {label!r}, {a(got)} model")

@@ -14,7 +14,8 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from vectorkit import audio as _audio
-from vectorkit.models._base import EmbeddingModel, check_top_k, top_k_pairs
+from vectorkit._validation import check_top_k
+from vectorkit.models._base import EmbeddingModel, top_k_pairs
 
 
 class Clip:

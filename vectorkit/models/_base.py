@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from vectorkit._validation import check_k
+from vectorkit._validation import check_k, check_top_k
 
 #: Inputs longer than this show a progress bar unless ``progress=False``.
 PROGRESS_THRESHOLD = 512
@@ -139,11 +139,6 @@ class EmbeddingModel:
             if store is not None:
                 store.put_many(self.cache_namespace, {keys[i]: out[i] for i in todo})
         return out
-
-
-def check_top_k(top_k, n_classes: int) -> int:
-    """Validate ``top_k`` for classify(): an int in 1..n_classes."""
-    return min(check_k(top_k, "top_k"), n_classes)
 
 
 def top_k_pairs(scores: np.ndarray, labels: Sequence[str], top_k: int) -> list[list[tuple]]:

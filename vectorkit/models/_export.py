@@ -67,7 +67,7 @@ def export_model(name_or_model, path, overwrite: bool = False) -> Path:
         ...     vk.load_model(str(folder)).dim
         1280
     """
-    from vectorkit.models import load_model
+    from vectorkit.models._registry import load_model
 
     model = load_model(name_or_model) if isinstance(name_or_model, str) else name_or_model
     if getattr(model, "network", None) is None or not hasattr(model.network, "forward"):

@@ -21,7 +21,7 @@ import numpy as np
 from vectorkit._tf import tensorflow
 from vectorkit.audio import TARGET_RATE
 from vectorkit.models._audio import AudioModel, Clip
-from vectorkit.models._savedmodel import input_spec
+from vectorkit.models._signature import input_spec
 
 # YAMNet's framing (yamnet/params.py): 0.96 s patches every 0.48 s of 25 ms / 10 ms frames.
 PATCH_HOP = 7680  # 0.48 s

@@ -13,7 +13,7 @@ import numpy as np
 
 from vectorkit._tf import tensorflow
 from vectorkit.models._image import ImageModel, imagenet_labels
-from vectorkit.models._savedmodel import input_spec
+from vectorkit.models._signature import input_spec
 
 
 def _call_output(fn, x, key: str | None):

@@ -11,8 +11,8 @@ import functools
 
 import numpy as np
 
-from vectorkit._validation import check_k
-from vectorkit.models._base import EmbeddingModel, check_top_k, top_k_pairs
+from vectorkit._validation import check_k, check_top_k
+from vectorkit.models._base import EmbeddingModel, top_k_pairs
 
 IMAGENET_FILE = ("images", "imagenet_classes.tsv")
 

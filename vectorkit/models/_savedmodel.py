@@ -4,42 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vectorkit._tf import tensorflow
-from vectorkit.models import _hub
-
-
-def input_spec(obj):
-    """Return the TensorSpec of the first input of the model's call or serving signature."""
-    sigs = getattr(obj, "signatures", {}) or {}
-    if "serving_default" in sigs:
-        args = sigs["serving_default"].structured_input_signature
-        specs = list(args[1].values()) + list(args[0])
-        if specs:
-            return specs[0]
-    call = getattr(obj, "__call__", None)  # noqa: B004 (need the tf.function itself)
-    concrete = getattr(call, "concrete_functions", None) if call is not None else None
-    if concrete:
-        args = concrete[0].structured_input_signature
-        flat = list(args[0]) + list(args[1].values())
-        if flat:
-            return flat[0]
-    return None
-
-
-def guess_modality(obj) -> str:
-    """'text' for string inputs, 'image' for 4-D float inputs, 'audio' for 1-D/2-D floats."""
-    tf = tensorflow()
-
-    spec = input_spec(obj)
-    if spec is None:
-        raise ValueError("the SavedModel has no call function or serving signature to inspect")
-    if spec.dtype == tf.string:
-        return "text"
-    if spec.dtype.is_floating and spec.shape.rank == 4:
-        return "image"
-    if spec.dtype.is_floating and spec.shape.rank in (1, 2):
-        return "audio"
-    raise ValueError(f"cannot tell the modality of a SavedModel whose input is {spec}")
+from vectorkit.models import _hub, _hub_audio, _hub_image
+from vectorkit.models._hub_text import HubTextModel
+from vectorkit.models._signature import guess_modality
 
 
 def load_saved_model(handle: str, modality: str | None = None, name: str | None = None):
@@ -51,15 +18,9 @@ def load_saved_model(handle: str, modality: str | None = None, name: str | None 
     source = "tfhub" if _hub.is_url(handle) else "local"
     modality = modality or guess_modality(obj)
     label = name or (handle.rstrip("/") if _hub.is_url(handle) else Path(handle).name)
-    # imported here: the wrappers import input_spec from this module
     if modality == "text":
-        from vectorkit.models._hub_text import HubTextModel
-
         return HubTextModel(obj, name=label, source=source, handle=handle)
-    if modality == "image":
-        from vectorkit.models._hub_image import from_saved_model
-    elif modality == "audio":
-        from vectorkit.models._hub_audio import from_saved_model
-    else:
+    wrap = {"image": _hub_image.from_saved_model, "audio": _hub_audio.from_saved_model}
+    if modality not in wrap:
         raise ValueError(f"`modality` must be one of ['audio', 'image', 'text'], got {modality!r}")
-    return from_saved_model(obj, name=label, source=source, handle=handle)
+    return wrap[modality](obj, name=label, source=source, handle=handle)

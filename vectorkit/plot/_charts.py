@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from vectorkit._validation import as_vectors
-from vectorkit.plot._figure import check_labels, finish, new_axes, ranked_bars, short
+from vectorkit._validation import as_vectors, check_labels
+from vectorkit.plot._figure import finish, new_axes, ranked_bars, short
 
 __all__ = ["similarity_heatmap", "top_classes"]
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
 from matplotlib.figure import Figure
 
 __all__ = ["AltFigure", "alt_text", "describe", "figure", "savefig", "new_axes", "finish"]
@@ -171,20 +170,6 @@ def short(text, limit: int = 40) -> str:
     """One line of at most ``limit`` characters (an ellipsis marks a cut)."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
-def check_labels(labels, n: int, name: str, per: str = "item") -> list[str]:
-    """Return ``labels`` as ``n`` strings (one per ``per``), or raise naming the argument."""
-    if labels is None:
-        return [str(i) for i in range(n)]
-    if isinstance(labels, str | bytes) or not hasattr(labels, "__len__"):
-        raise ValueError(f"`{name}` must be a list of {n} labels (one per {per}), got "
-                         f"{type(labels).__name__}")
-    labels = [str(x) for x in (labels.tolist() if isinstance(labels, np.ndarray) else labels)]
-    if len(labels) != n:
-        raise ValueError(f"`{name}` has {len(labels)} entries but {n} are needed "
-                         f"(one per {per})")
-    return labels
 
 
 def ranked_bars(ax, names: list[str], scores: list[float], colour: str, decimals: int,

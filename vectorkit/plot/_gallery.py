@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from vectorkit._validation import check_labels
 from vectorkit.plot._figure import (
-    check_labels,
     finish,
     new_axes,
     new_grid,

@@ -6,8 +6,8 @@ from collections import Counter
 
 import numpy as np
 
-from vectorkit._validation import as_vectors
-from vectorkit.plot._figure import check_labels, finish, new_axes, short
+from vectorkit._validation import as_vectors, check_labels
+from vectorkit.plot._figure import finish, new_axes, short
 
 __all__ = ["scatter"]
 

@@ -39,7 +39,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from vectorkit._validation import as_vectors, check_k, check_nonzero_rows
+from vectorkit._validation import (
+    as_vectors,
+    check_item,
+    check_k,
+    check_nonzero_rows,
+    refuse_text,
+)
 from vectorkit.search import _topk
 from vectorkit.search._ids import IdMap
 from vectorkit.search._result import METRICS, SearchResult
@@ -47,21 +53,6 @@ from vectorkit.search._result import METRICS, SearchResult
 __all__ = ["Index", "SearchResult"]
 
 _QUERY_CHUNK = 1024  # queries scored together
-
-
-def _refuse_text(x, name: str, how: str) -> None:
-    """Raise a helpful ``ValueError`` when text is passed where vectors are expected."""
-    first = x
-    if isinstance(first, np.ndarray):
-        first = first.ravel()[:1].tolist() if first.dtype.kind in "UO" else None
-    while isinstance(first, list | tuple) and first:
-        first = first[0]
-    if isinstance(first, str):
-        shown = first if len(first) <= 40 else first[:37] + "..."
-        raise ValueError(
-            f"`{name}` must hold numbers (embedding vectors), got text such as {shown!r}: "
-            f"embed it first, e.g. {how}; for word matching use vk.KeywordIndex"
-        )
 
 
 class Index:
@@ -139,7 +130,7 @@ class Index:
         if isinstance(vectors, np.ndarray) and vectors.ndim == 2 and vectors.shape[0] == 0 \
                 and vectors.shape[1] > 0:
             return np.empty(vectors.shape, dtype=np.float32)
-        _refuse_text(vectors, name, "vk.Index(model.embed(texts))")
+        refuse_text(vectors, name, "vk.Index(model.embed(texts))")
         arr = as_vectors(vectors, name, np.float32)
         return arr[None, :] if arr.ndim == 1 else arr
 
@@ -214,7 +205,7 @@ class Index:
         k = check_k(k)
         if self._n == 0:
             raise ValueError("the index is empty: add vectors before searching")
-        _refuse_text(queries, "queries", "index.search(model.embed(query), k)")
+        refuse_text(queries, "queries", "index.search(model.embed(query), k)")
         q = as_vectors(queries, "queries", np.float32)
         single = q.ndim == 1
         q2 = q[None, :] if single else q
@@ -235,6 +226,34 @@ class Index:
         if single:
             ids, scores = ids[0], scores[0]
         return SearchResult(ids, scores, self.metric, query_ids)
+
+    def neighbours(self, row: int, k: int = 10) -> SearchResult:
+        """The ``k`` stored items nearest to the stored item at position ``row``, itself left out.
+
+        Args:
+            row: the position of the item (``0..len(index)-1``, in the order added; its id
+                is ``index.ids[row]``).
+            k: how many neighbours; more than ``len(index) - 1`` returns all the others.
+
+        Returns:
+            :class:`SearchResult` of shape ``(k,)``, best first. Other items identical to
+            ``row`` stay in the result (only the item itself is left out).
+
+        Example:
+            >>> import vectorkit as vk
+            >>> index = vk.Index([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]], ids=["a", "b", "c"])
+            >>> index.neighbours(0, k=2).ids.tolist()
+            ['b', 'c']
+        """
+        row = check_item(row, self._n, "stored item", "row")
+        k = check_k(k)
+        if self._n == 1:
+            raise ValueError("the index holds one item only: it has no neighbours")
+        pos, scores = self._search_chunk(np.ascontiguousarray(self._buf[row:row + 1]),
+                                         min(k + 1, self._n))
+        keep = pos[0] != row
+        pos, scores = pos[0][keep][:k], scores[0][keep][:k].astype(np.float32)
+        return SearchResult(self._ids.take(pos), scores, self.metric)
 
     def _search_chunk(self, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         nq = q.shape[0]

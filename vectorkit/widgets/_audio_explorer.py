@@ -11,6 +11,7 @@ import numpy as np
 from vectorkit.widgets._common import (
     StaticFallback,
     bar,
+    check_item,
     check_k,
     check_model,
     cosine_index,
@@ -18,9 +19,8 @@ from vectorkit.widgets._common import (
     error_html,
     esc,
     fmt,
-    item_number,
     names_list,
-    nearest,
+    neighbour_pairs,
     require_ipywidgets,
     use_static,
 )
@@ -63,7 +63,7 @@ class SoundCollection:
 
     def neighbours(self, i: int, k: int = 3) -> list[tuple[int, float]]:
         """``(index, cosine)`` of the ``k`` sounds nearest to sound ``i``, best first."""
-        return nearest(self.index, item_number(i, len(self.samples), "sound"), check_k(k))
+        return neighbour_pairs(self.index, check_item(i, len(self.samples), "sound"), check_k(k))
 
     def tags(self, i: int) -> list[tuple[str, float]]:
         """The model's top tags for sound ``i`` (empty if the model has no classifier)."""

@@ -1,4 +1,8 @@
-"""Shared pieces of the widgets: embedding, nearest neighbours, HTML snippets, the fallback."""
+"""Shared pieces of the widgets: embedding, neighbours, HTML snippets, the static fallback.
+
+The input checks the widgets use (``check_k``, ``check_item``, ``check_model``) come from
+``vectorkit._validation``, like everywhere else in the package.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import io
 
 import numpy as np
 
-from vectorkit.search.index import check_k  # noqa: F401  (the widgets' `k` check)
+from vectorkit._validation import check_item, check_k, check_labels, check_model  # noqa: F401
 
 #: Widgets show scores with this many decimals.
 DECIMALS = 3
@@ -35,27 +39,6 @@ def use_static(static) -> bool:
     return bool(static)
 
 
-def _a(word: str) -> str:
-    """``word`` with its indefinite article: "an image", "a sound"."""
-    return f"{'an' if word[:1] in tuple('aeiou') else 'a'} {word}"
-
-
-def check_model(model, modality: str) -> None:
-    """Raise unless ``model`` can embed and, when it states a modality, it is ``modality``.
-
-    A vectorkit model of the wrong kind would otherwise fail deep inside with a message about
-    its input (an image array "must be a string", a sentence "no such image file").
-    """
-    if not hasattr(model, "embed"):
-        raise TypeError(f"`model` must have an embed() method (e.g. vk.load_model({modality!r})),"
-                        f" got {type(model).__name__}")
-    got = getattr(model, "modality", None)
-    if isinstance(got, str) and got and got != modality:
-        name = getattr(model, "name", "") or type(model).__name__
-        raise ValueError(f"`model` must be {_a(modality)} model, e.g. "
-                         f"vk.load_model({modality!r}); got {name!r}, {_a(got)} model")
-
-
 def embed(model, items: list, typed: bool = False, **kwargs) -> np.ndarray:
     """``(n, dim)`` float32 embeddings of ``items`` by any object with ``embed(list)``.
 
@@ -75,18 +58,9 @@ def embed(model, items: list, typed: bool = False, **kwargs) -> np.ndarray:
 
 def names_list(names, n: int, default: str, name: str) -> list[str]:
     """``n`` display names: ``names`` checked like plot labels, or "default 0", "default 1"..."""
-    from vectorkit.plot._figure import check_labels
-
     if names is None:
         return [f"{default} {i}" for i in range(n)]
     return check_labels(names, n, name, per=default)
-
-
-def item_number(i, n: int, what: str, name: str = "i") -> int:
-    """``i`` as an int in ``0..n-1`` (an item of a collection), or raise naming ``name``."""
-    if isinstance(i, bool) or not isinstance(i, int | np.integer) or not 0 <= i < n:
-        raise ValueError(f"`{name}` must be {_a(what)} number 0..{n - 1}, got {i!r}")
-    return int(i)
 
 
 def cosine_index(vectors: np.ndarray, items: str):
@@ -99,16 +73,11 @@ def cosine_index(vectors: np.ndarray, items: str):
         raise ValueError(f"cannot compare the embeddings of `{items}`: {exc}") from None
 
 
-def nearest(index, i: int, k: int) -> list[tuple[int, float]]:
-    """``(row, cosine)`` of the ``k`` rows of ``index`` nearest to its row ``i``, best first.
-
-    ``index`` is a cosine ``vk.Index`` with the default ids ``0..n-1``. Row ``i`` itself is
-    left out; the top ``k + 1`` always hold the top ``k`` of the other rows, ties included.
-    """
-    result = index.search(index.vectors[i], k + 1)
-    hits = [(int(j), float(s)) for j, s in zip(result.ids.tolist(), result.scores.tolist(),
-                                               strict=True) if j != i]
-    return hits[:k]
+def neighbour_pairs(index, i: int, k: int) -> list[tuple[int, float]]:
+    """``(row, cosine)`` of ``index.neighbours(i, k)`` (an index with the default ids)."""
+    hits = index.neighbours(i, k)
+    return [(int(j), float(s)) for j, s in zip(hits.ids.tolist(), hits.scores.tolist(),
+                                               strict=True)]
 
 
 def esc(text) -> str:

@@ -6,14 +6,14 @@ import functools
 
 from vectorkit.widgets._common import (
     FigureView,
+    check_item,
     check_k,
     check_model,
     cosine_index,
     embed,
     error_html,
-    item_number,
     names_list,
-    nearest,
+    neighbour_pairs,
     require_ipywidgets,
     use_static,
 )
@@ -49,7 +49,7 @@ class ImageCollection:
 
     def neighbours(self, i: int, k: int = 4) -> list[tuple[int, float]]:
         """``(index, cosine)`` of the ``k`` images nearest to image ``i``, best first."""
-        return nearest(self.index, item_number(i, len(self.images), "image"), check_k(k))
+        return neighbour_pairs(self.index, check_item(i, len(self.images), "image"), check_k(k))
 
     def figure(self, i: int, k: int = 4):
         """The query image and its neighbours as a ``vk.plot.search_results`` figure."""
@@ -113,7 +113,7 @@ def image_search(model, images, captions=None, *, k=4, static=None, query=0):
     """
     collection = ImageCollection(model, images, captions)
     k = min(check_k(k), len(collection.images) - 1)
-    query = item_number(query, len(collection.images), "image", "query")
+    query = check_item(query, len(collection.images), "image", "query")
     if use_static(static):
         return collection.figure(query, k)
     widget = _image_class()(collection, k)

@@ -24,8 +24,7 @@ class Projection:
     """
 
     def __init__(self, X, labels=None, texts=None, random_state: int = 0):
-        from vectorkit._validation import as_vectors
-        from vectorkit.plot._figure import check_labels
+        from vectorkit._validation import as_vectors, check_labels
         from vectorkit.reduction import umap_available
 
         self.X = as_vectors(X, "X", np.float64, allow_1d=False)
