@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from vectorkit.models._base import EmbeddingModel, check_top_k
+from vectorkit._validation import check_top_k
+from vectorkit.models._base import EmbeddingModel
 
 
 def _model(model, modality: str, name: str) -> EmbeddingModel:
