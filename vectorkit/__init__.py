@@ -52,6 +52,11 @@ _EXPORTS.update({
     "IngestSummary": "vectorkit.search.ingest",
     "search_collection": "vectorkit.search.collection",
 })
+# issue 16 (course part 3: applications)
+_EXPORTS.update({
+    "EmbeddingTransformer": "vectorkit.models._sklearn",
+    "images_as_text": "vectorkit.models._images_as_text",
+})
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio", "errors", "search", "course"}
 # issue 15: building embeddings (vk.train, vk.features) and quantised search

@@ -21,6 +21,9 @@ _LOADERS = {
     "load_parallel": "vectorkit.datasets._text",
     "load_similarity_pairs": "vectorkit.datasets._pairs",  # issue 12
     "SIMILARITY_GRADES": "vectorkit.datasets._pairs",  # issue 12: the 0-5 scale
+    "load_image_queries": "vectorkit.datasets._text",  # issue 16
+    "load_faces": "vectorkit.datasets._faces",  # issue 16
+    "face_pairs": "vectorkit.datasets._faces",  # issue 16
     "load_kitchen": "vectorkit.datasets._kitchen",  # issue 15: word vectors (notebook 07)
     # images
     "load_images": "vectorkit.datasets._images",

@@ -1,4 +1,5 @@
-"""Building embeddings yourself: hand-made features, word2vec and count-based word vectors.
+"""Building embeddings yourself and putting them to work: hand-made features, word2vec and
+count-based word vectors; item vectors and recommenders, verification scores.
 
 Example:
     >>> import vectorkit as vk
@@ -18,6 +19,18 @@ _EXPORTS = {
     "word2vec": "vectorkit.train._word2vec",
     "count_vectors": "vectorkit.train._count",
 }
+# issue 16: recommendations and verification (notebooks 09 and 10)
+_EXPORTS.update({
+    "cooccurrence": "vectorkit.train.recommend",
+    "svd_item_vectors": "vectorkit.train.recommend",
+    "split_baskets": "vectorkit.train.recommend",
+    "Popularity": "vectorkit.train.recommend",
+    "ItemVectors": "vectorkit.train.recommend",
+    "Blend": "vectorkit.train.recommend",
+    "evaluate_recommender": "vectorkit.train.recommend",
+    "verification_scores": "vectorkit.train.verification",
+    "equal_error_rate": "vectorkit.train.verification",
+})
 _SUBMODULES = {"features"}
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 
