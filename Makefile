@@ -10,7 +10,7 @@ PORT   ?= 8888
 help:
 	@echo "make lab        install into $(VENV) if needed and open JupyterLab on notebooks/"
 	@echo "make test       install into $(VENV) if needed and run the whole test suite"
-	@echo "make test-fast  unit tests only (no notebooks, no browser)"
+	@echo "make test-fast  unit tests only (no notebooks, no browser, no Milvus server)"
 	@echo "make lint       ruff"
 	@echo "make notebooks  regenerate the student notebooks from notebooks/solutions/"
 	@echo "make bench      run the benchmarks in benchmarks/"
@@ -36,7 +36,11 @@ test: $(STAMP)
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=600
 
 test-fast: $(STAMP)
+<<<<<<< HEAD
+	VECTORKIT_OFFLINE=1 $(BIN)/python -m pytest tests -m "not slow and not browser and not milvus_server"
+=======
 	VECTORKIT_OFFLINE=1 $(BIN)/python -m pytest tests vectorkit -m "not slow and not browser"
+>>>>>>> main
 
 lint: $(STAMP)
 	$(BIN)/ruff check vectorkit tests benchmarks

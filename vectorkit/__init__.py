@@ -41,6 +41,16 @@ _EXPORTS = {
     "reduce": "vectorkit.reduction",
     "export_projector": "vectorkit.projector",
 }
+# issue 18: search at scale (approximate indexes, the Milvus vector store)
+_EXPORTS.update({
+    "VectorStore": "vectorkit.search.store",
+})
+# issue 18: the ingestion pipeline
+_EXPORTS.update({
+    "ingest": "vectorkit.search.ingest",
+    "IngestSummary": "vectorkit.search.ingest",
+    "search_collection": "vectorkit.search.collection",
+})
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio", "errors", "search", "course"}
 

@@ -1,4 +1,4 @@
-"""The ``vectorkit`` command: doctor, models (list/download/clear), grade."""
+"""The ``vectorkit`` command: doctor, models (list/download/clear), grade, ingest, search."""
 
 from __future__ import annotations
 
@@ -194,7 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     p_grade = sub.add_parser("grade", help="execute and grade exercise notebooks",
                              add_help=False)
     p_grade.add_argument("rest", nargs=argparse.REMAINDER)  # handled above; listed for --help
+    from vectorkit._cli import store as _store_cli
+
+    _store_cli.add_parsers(sub)
     args = parser.parse_args(argv)
+    code = _store_cli.dispatch(args)
+    if code is not None:
+        return code
     if args.command == "doctor":
         return doctor(check_hub=args.check_hub, run_models=not args.quick)
     if args.command == "models":
