@@ -53,6 +53,12 @@ _EXPORTS.update({
 })
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio", "errors", "search", "course"}
+# issue 15: building embeddings (vk.train, vk.features) and quantised search
+_SUBMODULES |= {"train"}
+_EXPORTS.update({
+    "features": "vectorkit.train",
+    "quantize": "vectorkit.search._quantize",
+})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

@@ -19,6 +19,7 @@ _LOADERS = {
     "load_baskets": "vectorkit.datasets._text",
     "load_reviews": "vectorkit.datasets._text",
     "load_parallel": "vectorkit.datasets._text",
+    "load_kitchen": "vectorkit.datasets._kitchen",  # issue 15: word vectors (notebook 07)
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",

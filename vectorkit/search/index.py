@@ -63,6 +63,10 @@ class Index:
             an empty ``(0, d)`` array makes an empty index to :meth:`add` to later.
         ids: one unique str or int per row; default ``0..n-1``.
         metric: "cosine" (default), "dot" or "euclidean".
+        quantize: ``None`` (float32, exact), ``"int8"`` or ``"binary"``: search compact codes
+            of the vectors instead (cosine and dot only; see ``vectorkit.search._quantize``).
+        rescore: with ``quantize``, re-score this many best candidates with the float
+            vectors (``None``: return the codes' approximate ranking and scores).
 
     Example:
         >>> import vectorkit as vk
@@ -73,10 +77,18 @@ class Index:
         ([[7, 0]], [1.414, 2.828])
     """
 
-    def __init__(self, vectors, ids=None, metric: str = "cosine"):
+    def __init__(self, vectors, ids=None, metric: str = "cosine", *, quantize=None,
+                 rescore=None):
         if metric not in METRICS:
             raise ValueError(f"`metric` must be one of {list(METRICS)}, got {metric!r}")
         self.metric = metric
+        self._codes = None  # issue 15: quantised search (vectorkit.search._quantize)
+        if quantize is not None:
+            from vectorkit.search._quantize import Codes
+
+            self._codes = Codes(quantize, metric, rescore)
+        elif rescore is not None:
+            raise ValueError("`rescore` needs `quantize` ('int8' or 'binary')")
         self._ids = IdMap()
         self._buf: np.ndarray | None = None
         self._sqnorms: np.ndarray | None = None
@@ -106,7 +118,13 @@ class Index:
         return self._n
 
     def __repr__(self) -> str:
-        return f"<Index metric={self.metric!r} dim={self._dim} count={self._n:,}>"
+        quant = "" if self._codes is None else f" quantize={self._codes.kind!r}"
+        return f"<Index metric={self.metric!r}{quant} dim={self._dim} count={self._n:,}>"
+
+    @property
+    def code_bytes(self) -> int:
+        """Bytes per vector the search pass reads: 4 x dim for float32, less when quantised."""
+        return 4 * self._dim if self._codes is None else self._codes.bytes_per_vector
 
     def _convert(self, vectors, name: str) -> np.ndarray:
         if isinstance(vectors, np.ndarray) and vectors.ndim == 2 and vectors.shape[0] == 0 \
@@ -143,6 +161,8 @@ class Index:
         self._append(arr)
         if norms is not None:  # normalise the stored copy in place: no second copy
             self._buf[start:self._n] /= norms[:, None]
+        if self._codes is not None:
+            self._codes.add(self._buf[start:self._n])
 
     def _append(self, arr: np.ndarray, adopt: bool = False) -> None:
         n_new = self._n + arr.shape[0]
@@ -194,8 +214,10 @@ class Index:
             norms = check_nonzero_rows(q2, "queries")
             q2 = q2 / norms[:, None].astype(np.float32)
         pos_parts, score_parts = [], []
+        search_chunk = self._search_chunk if self._codes is None else (
+            lambda chunk, k: self._codes.search(self._buf, chunk, k))
         for s in range(0, q2.shape[0], _QUERY_CHUNK):
-            pos, scores = self._search_chunk(np.ascontiguousarray(q2[s:s + _QUERY_CHUNK]), k)
+            pos, scores = search_chunk(np.ascontiguousarray(q2[s:s + _QUERY_CHUNK]), k)
             pos_parts.append(pos)
             score_parts.append(scores)
         pos = np.concatenate(pos_parts)

@@ -1,0 +1,37 @@
+"""Building embeddings yourself: hand-made features, word2vec and count-based word vectors.
+
+Example:
+    >>> import vectorkit as vk
+    >>> wv = vk.train.count_vectors(["red apple", "green apple", "red car"], dim=2)
+    >>> sorted(wv.vocab)
+    ['apple', 'car', 'green', 'red']
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# public name -> module that defines it (imported on first use: word2vec needs TensorFlow)
+_EXPORTS = {
+    "WordVectors": "vectorkit.train.wordvectors",
+    "tokenize": "vectorkit.train._corpus",
+    "word2vec": "vectorkit.train._word2vec",
+    "count_vectors": "vectorkit.train._count",
+}
+_SUBMODULES = {"features"}
+__all__ = sorted([*_EXPORTS, *_SUBMODULES])
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__
