@@ -20,6 +20,8 @@ _LOADERS = {
     "load_reviews": "vectorkit.datasets._text",
     "load_parallel": "vectorkit.datasets._text",
     "load_kitchen": "vectorkit.datasets._kitchen",  # issue 15: word vectors (notebook 07)
+    "load_python_docs": "vectorkit.datasets._docs",  # issue 17: retrieval-augmented answers
+    "load_doc_questions": "vectorkit.datasets._docs",
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",
