@@ -22,9 +22,11 @@ _LOADERS = {
     "load_kitchen": "vectorkit.datasets._kitchen",  # issue 15: word vectors (notebook 07)
     "load_python_docs": "vectorkit.datasets._docs",  # issue 17: retrieval-augmented answers
     "load_doc_questions": "vectorkit.datasets._docs",
+    "load_similarity_pairs": "vectorkit.datasets._pairs",  # issue 12
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",
+    "load_image_collection": "vectorkit.datasets._collection",  # issue 12
     # audio
     "load_sounds": "vectorkit.datasets._sounds",
     "load_speech": "vectorkit.datasets._sounds",

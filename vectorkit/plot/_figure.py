@@ -77,6 +77,10 @@ def finish(fig, ax, own: bool, text: str):
         setattr(ax, ALT_ATTR, text)
     previous = getattr(fig, ALT_ATTR, "") if not own else ""
     setattr(fig, ALT_ATTR, f"{previous} {text}".strip() if previous else text)
+    if not own and type(fig) is Figure:
+        # the caller's plt.subplots figure: give it the notebook display with alt metadata
+        # (each panel drawn here adds its description; vk.plot.describe can replace them)
+        fig.__class__ = AltFigure
     return fig if own else ax
 
 

@@ -82,7 +82,7 @@ def _make_class():
                 value=min(perplexity, projection.max_perplexity), min=2,
                 max=projection.max_perplexity, description="perplexity:",
                 continuous_update=False)
-            self.picture = widgets.Image(format="png")
+            self.picture = widgets.HTML()
             self.caption = widgets.HTML()
             self.points = None
             super().__init__([widgets.HBox([self.method, self.perplexity]), self.picture,
