@@ -25,6 +25,8 @@ _LOADERS = {
     "load_faces": "vectorkit.datasets._faces",  # issue 16
     "face_pairs": "vectorkit.datasets._faces",  # issue 16
     "load_kitchen": "vectorkit.datasets._kitchen",  # issue 15: word vectors (notebook 07)
+    "load_python_docs": "vectorkit.datasets._docs",  # issue 17: retrieval-augmented answers
+    "load_doc_questions": "vectorkit.datasets._docs",
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",

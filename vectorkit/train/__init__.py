@@ -18,6 +18,9 @@ _EXPORTS = {
     "tokenize": "vectorkit.train._corpus",
     "word2vec": "vectorkit.train._word2vec",
     "count_vectors": "vectorkit.train._count",
+    # issue 17: the embedding table inside a (tiny) language model
+    "next_word_model": "vectorkit.train.language_model",
+    "NextWordModel": "vectorkit.train.language_model",
 }
 # issue 16: recommendations and verification (notebooks 09 and 10)
 _EXPORTS.update({
