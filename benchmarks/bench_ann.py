@@ -145,6 +145,7 @@ def plot(results: list[dict], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     fig, axes = plt.subplots(1, len(results), figsize=(5.2 * len(results), 4.2), squeeze=False)
     for ax, res in zip(axes[0], results, strict=True):
@@ -157,6 +158,7 @@ def plot(results: list[dict], path: Path) -> None:
         ax.axvline(10 * base, color="grey", ls=":", lw=1, label="10x exact")
         ax.axhline(0.95, color="grey", ls="--", lw=1, label="recall 0.95")
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_xlabel("queries per second (log scale)")
         ax.set_ylabel("recall@10 against exact search")
         ax.set_title(f"{res['name']} ({res['n']:,} x {res['dim']})")
@@ -176,7 +178,13 @@ def main() -> None:
                         "clustered-100k, minilm-wordpieces, plus the flags' sets)")
     parser.add_argument("--out", default="bench_ann", help="results file name stem")
     parser.add_argument("--no-plot", action="store_true")
+    parser.add_argument("--plot-only", action="store_true",
+                        help="redraw the PNG from the saved JSON of --out, measure nothing")
     args = parser.parse_args()
+    if args.plot_only:
+        plot(json.loads((RESULTS / f"{args.out}.json").read_text()),
+             RESULTS / f"{args.out}.png")
+        return
     methods = args.methods.split(",")
 
     def minilm():
