@@ -150,3 +150,15 @@ def test_quantize_checks_its_input():
         vk.quantize(np.eye(2), "binary", ranges=(np.zeros(2), np.ones(2)))
     with pytest.raises(ValueError, match="text"):
         vk.quantize(["a sentence"], "int8")
+
+
+@pytest.mark.parametrize("kind", ["int8", "binary"])
+def test_a_saved_index_rebuilt_with_quantize_searches_the_same(kind, tmp_path):
+    x, q = data()
+    index = vk.Index(x, ids=[f"d{i}" for i in range(600)], quantize=kind)
+    index.save(tmp_path / "q.vkindex")
+    loaded = vk.Index.load(tmp_path / "q.vkindex")
+    again = vk.Index(loaded.vectors, ids=loaded.ids.tolist(), quantize=kind)
+    first, second = index.search(q, k=10), again.search(q, k=10)
+    np.testing.assert_array_equal(first.ids, second.ids)
+    np.testing.assert_allclose(first.scores, second.scores, rtol=1e-6)

@@ -14,8 +14,11 @@ returned: the scores are then exact, only the candidate list was approximate.
 
 What it does not do: the index still holds the float vectors (for re-scoring and
 ``save``); a real deployment keeps them on disk and only the codes in memory, which is the
-saving ``Index.code_bytes`` reports. Binary codes threshold at 0, so vectors whose values
-are all positive (image features after ReLU) must be centred first or every bit is 1.
+saving ``Index.code_bytes`` reports. ``Index.save`` writes the float vectors only: after
+``Index.load``, build ``vk.Index(loaded.vectors, ids=loaded.ids, quantize=...)`` again (the
+same codes when the index was built in one call; int8 ranges come from the first rows added).
+Binary codes threshold at 0, so vectors whose values are all positive (image features after
+ReLU) must be centred first or every bit is 1.
 """
 
 from __future__ import annotations
