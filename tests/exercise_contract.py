@@ -31,6 +31,7 @@ Thought questions need a model answer and must never count as checked.
 from __future__ import annotations
 
 import itertools
+import math
 import numbers
 import re
 from collections.abc import Callable
@@ -202,6 +203,7 @@ def _check_wrong(label: str, q, pure, wrong) -> None:
                 continue
             expected = pure._expected_for(i, case)
             if isinstance(expected, str) or (isinstance(expected, numbers.Real)
+                                             and math.isfinite(float(expected))
                                              and float(expected) != round(float(expected))):
                 shown = revealed(expected, message, f"{pure.prompt}\n{case.args!r}\n{case.label}")
                 assert shown is None, \

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
 from vectorkit.exercises import nb06
 from vectorkit.exercises._checker import registry as _registry
@@ -76,10 +76,18 @@ def _positions(query, vectors, k, candidates):
 
 
 WRONG = {
-    "q1": [384_000_000, 1_536_000_000, 48, 6_000_000, "48 MB"],
-    "q2": [_inverse, _squared, _difference, _no_zero_guard],
-    "q3": [_uncentred, _unsquared, _index],
-    "q5": [_no_rescore, _exact, _positions],
+    "q1": [Wrong(384_000_000, says="number of bits", fact=lambda got: got == 1_000_000 * 384),
+           Wrong(1_536_000_000, says="float32", fact=lambda got: got == 1_000_000 * 384 * 4),
+           Wrong(48, says="one vector", fact=lambda got: got == 384 // 8),
+           Wrong(6_000_000, says="divided by 8 twice",
+                 fact=lambda got: got == 1_000_000 * 384 // 64),
+           "48 MB"],
+    "q2": [Wrong(_inverse, says="nearest / farthest"), Wrong(_squared, says="SQUARED"),
+           Wrong(_difference, says="farthest - nearest"), _no_zero_guard],
+    "q3": [Wrong(_uncentred, says="UNCENTRED"), Wrong(_unsquared, says="singular value SQUARED"),
+           Wrong(_index, says="one less")],
+    "q5": [Wrong(_no_rescore, says="shortlist's own order"), Wrong(_exact, says="ALL rows"),
+           Wrong(_positions, says="places in the shortlist")],
 }
 
 

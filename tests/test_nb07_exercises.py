@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
 from vectorkit.exercises import nb07
 from vectorkit.exercises._checker import registry as _registry
@@ -76,11 +76,38 @@ def _smallest(a, b, names):
     return names[int(np.argmin(a * b))]
 
 
+def _later():
+    """The 2nd-5th answers of the analogy on the course's count vectors (not the first)."""
+    import vectorkit as vk
+
+    counts = vk.train.count_vectors(vk.datasets.load_kitchen().sentences, dim=50, window=2)
+    return [w for w, _ in counts.analogy("grape", "wine", "apple", k=5)[1:]]
+
+
+def _drinks():
+    import vectorkit as vk
+
+    words = vk.datasets.load_kitchen().words
+    return set(words.word[words.category == "drink"])
+
+
+def _first():
+    return {nb07.q1.reference}
+
+
 WRONG = {
-    "q1": ["wine", "beer", "lemonade", "orchard", 3],
-    "q2": [_wider, _forward, _with_self, _as_list],
-    "q3": [_negative, _log2, _raw],
-    "q5": [_top_of_a, _top_abs, _smallest],
+    "q1": [Wrong("wine", says="never returns one of the three words",
+                 fact=lambda got: got in {"grape", "wine", "apple"}),
+           Wrong("beer", says="a later answer of the list", fact=lambda got: got in _later()),
+           Wrong("lemonade", says="that is a drink, but not the first word",
+                 fact=lambda got: got in _drinks() and got not in _first()),
+           "orchard", 3],
+    "q2": [Wrong(_wider, says="window + 1"), Wrong(_forward, says="AFTER"),
+           Wrong(_with_self, says="own neighbour"), Wrong(_as_list, says="return a dict")],
+    "q3": [Wrong(_negative, says="negative values"), Wrong(_log2, says="bits"),
+           Wrong(_raw, says="raw row")],
+    "q5": [Wrong(_top_of_a, says="largest value of `a`"), Wrong(_top_abs, says="ignoring its sign"),
+           Wrong(_smallest, says="argmax")],
 }
 
 

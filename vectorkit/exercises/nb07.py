@@ -34,8 +34,9 @@ q1 = ValueQuestion(
                 "words you give it: give the first word it returns"),
         Mistake(says("beer", "whisky"), "that is a later answer of the list: give the FIRST "
                 "word of counts.analogy('grape', 'wine', 'apple')"),
-        Mistake(says("lemonade", "juice"), "that answers a different analogy: the order is "
-                "analogy(a, b, c) for a : b :: c : ?, here a='grape', b='wine', c='apple'"),
+        Mistake(says("lemonade", "juice"), "that is a drink, but not the first word the "
+                "analogy returns: call counts.analogy(a, b, c) with a='grape', b='wine', "
+                "c='apple' (a : b :: c : ?) and give its first word"),
     ],
     hints=["counts.analogy(a, b, c, k=3) returns [(word, score), ...] for a : b :: c : ?",
            "counts.analogy('grape', 'wine', 'apple', k=1)[0][0]"],
