@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from exercise_contract import assert_exercise_contract
 
 from vectorkit.exercises import nb09
@@ -29,12 +30,26 @@ def _reciprocal(ranked, target, k):
     return 1 / (ranked[:k].index(target) + 1) if target in ranked[:k] else 0.0
 
 
+def _popular(context, k=10):
+    d = nb09._split()
+    order = np.argsort(-d["counts"].sum(axis=1), kind="stable")
+    return [d["items"][j] for j in order if d["items"][j] not in context][:k]
+
+
+def _keeps_context(context, k=10):
+    d = nb09._split()
+    row = {p: j for j, p in enumerate(d["items"])}
+    scores = d["counts"][:, [row[p] for p in context]].sum(axis=1)
+    return [d["items"][j] for j in np.argsort(-scores, kind="stable")[:k - 1]] + list(context)[:1]
+
+
 def test_nb09_contract():
     r = nb09._popularity()
     assert_exercise_contract(nb09, {
         "q1": [r["ndcg10"], r["hit20"], 0.9, "0.1"],
         "q2": [_ignores_k, _count],
         "q3": [_zero_based, _reciprocal, lambda ranked, target, k: "0.5"],
+        "q5": [_popular, _keeps_context, lambda context, k=10: ["P001"] * k, "counts"],
     })
 
 
@@ -45,3 +60,14 @@ def test_mistakes_are_explained():
     assert "count" in nb09.q2.check(_count).message
     assert "starts at 0" in nb09.q3.check(_zero_based).message
     assert "MRR" in nb09.q3.check(_reciprocal).message
+
+
+def test_q5_messages_and_the_claim_that_counts_beat_svd():
+    d = nb09._split()
+    hits = np.mean([t in nb09._count_recommend(c) for c, t in zip(d["contexts"], d["targets"],
+                                                                    strict=True)])
+    assert hits > d["svd"] + 0.03                     # what the explanation says
+    assert "SVD" in nb09.q5.check(_popular).message
+    assert "already in the basket" in nb09.q5.check(_keeps_context).message
+    assert "twice" in nb09.q5.check(lambda context, k=10: ["P001"] * k).message
+    assert "define it as" in nb09.q5.check(lambda basket: []).message

@@ -35,12 +35,18 @@ def _counts(scores, genuine, threshold):
     return int(np.sum(s[~g] >= threshold)), int(np.sum(s[g] < threshold))
 
 
+def _english_only(text):
+    digits = {w: str(i) for i, w in enumerate(nb10.NUMBER_WORDS_EN, 1)}
+    return " ".join(digits.get(w.strip(".").lower(), w) for w in text.split())
+
+
 def test_nb10_contract():
     r = nb10._image_search()
     assert_exercise_contract(nb10, {
         "q1": [r["labelled"], r["all"], 0.99, "0.25"],
         "q2": [_argmin, _dot, lambda q, t: "all"],
         "q3": [_swapped, _strict, _counts],
+        "q5": [lambda text: text, _english_only, lambda text: "11", "normalise"],
     })
 
 
@@ -53,3 +59,10 @@ def test_mistakes_are_explained():
     assert "swap" in nb10.q3.check(_swapped).message
     assert "equal to the threshold" in nb10.q3.check(_strict).message
     assert "counts" in nb10.q3.check(_counts).message
+
+
+def test_q5_says_which_sentences_still_fail():
+    assert "every number must match" in nb10.q5.check(lambda text: text).message
+    assert "must return a str" in nb10.q5.check(lambda text: None).message
+    assert "define it as" in nb10.q5.check(lambda a, b: a).message
+    assert nb10._normalise("Bus Nummer Zwölf, bus number twelve") == "Bus Nummer 12, bus number 12"

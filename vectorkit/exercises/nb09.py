@@ -10,12 +10,14 @@ Question 1 uses the notebook's split of the course's baskets (``vk.train.split_b
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 
 import numpy as np
 
 from vectorkit.exercises import (
     Case,
+    FreeCheckQuestion,
     FunctionQuestion,
     Mistake,
     ThoughtQuestion,
@@ -23,6 +25,8 @@ from vectorkit.exercises import (
     bind_questions,
 )
 from vectorkit.exercises._checker.compare import describe
+from vectorkit.exercises._checker.function import signature_problem
+from vectorkit.exercises._checker.placeholder import uses_placeholder
 
 
 @functools.cache
@@ -218,6 +222,101 @@ q4 = ThoughtQuestion(
         "recommendations separately: an average over old products hides how a new one does."
     ),
     hints=["What does each recommender need to know about a product before it can score it?"],
+)
+
+# --- q5: "bought together" without any embedding ----------------------------------------------
+
+
+@functools.cache
+def _split() -> dict:
+    import vectorkit as vk
+
+    items = vk.datasets.load_products()["id"].tolist()
+    train, contexts, targets = vk.train.split_baskets(vk.datasets.load_baskets(), 0.2, seed=0)
+    counts, _ = vk.train.cooccurrence(train, items)
+    svd = vk.train.ItemVectors(vk.train.svd_item_vectors(train, 16, items=items, seed=0)[0],
+                               items)
+    return {"items": items, "counts": counts, "contexts": contexts, "targets": targets,
+            "svd": vk.train.evaluate_recommender(svd, contexts, targets, k=10)["hit_rate@10"]}
+
+
+def _count_recommend(context, k=10):
+    d = _split()
+    row = {p: j for j, p in enumerate(d["items"])}
+    scores = d["counts"][:, [row[p] for p in context]].sum(axis=1).astype(float)
+    scores[[row[p] for p in context]] = -np.inf
+    return [d["items"][j] for j in np.argsort(-scores, kind="stable")[:k]]
+
+
+def _count_hit_rate(fn):
+    if not callable(fn):
+        return ("pass your function itself, e.g. ex.q5.check(count_recommend) without "
+                "parentheses after count_recommend")
+    problem = signature_problem(fn, "count_recommend", inspect.signature(_count_recommend),
+                                [((["P001"],), {"k": 10})])
+    if problem:
+        return problem
+    d = _split()
+    known, hits = set(d["items"]), 0
+    for context, target in zip(d["contexts"], d["targets"], strict=True):
+        try:
+            recs = fn(list(context), k=10)
+        except Exception as exc:
+            return (f"your function raised {type(exc).__name__}: {exc} for the basket "
+                    f"{context!r}")
+        if isinstance(recs, str) or not isinstance(recs, list | tuple | np.ndarray):
+            return (f"your function returned {describe(recs)} for the basket {context!r}; "
+                    "return a list of product ids, best first")
+        recs = list(np.asarray(recs, dtype=object).tolist())
+        if len(recs) != 10:
+            return f"your function returned {len(recs)} ids for k=10; return exactly k"
+        if set(recs) - known:
+            return (f"your function returned {sorted(set(recs) - known)[0]!r}, which is not a "
+                    "product id (ids look like 'P001')")
+        if set(recs) & set(context):
+            return ("your function recommends a product that is already in the basket; leave "
+                    "the context's own products out")
+        if len(set(recs)) != len(recs):
+            return "your function recommends the same product twice"
+        hits += target in recs
+    rate = hits / len(d["targets"])
+    if rate >= d["svd"]:
+        return True
+    return (f"your recommender's hit rate@10 is {rate:.3f}; the SVD item vectors reach "
+            f"{d['svd']:.3f}. Reach at least that")
+
+
+class _FunctionAnswer(FreeCheckQuestion):
+    def is_untouched(self, answer) -> bool:
+        return super().is_untouched(answer) or uses_placeholder(answer)
+
+
+q5 = _FunctionAnswer(
+    "Write count_recommend(context, k=10): recommend the k products (ids, best first, none "
+    "of them already in `context`) bought most often together with the context's products, "
+    "scored straight from the co-occurrence counts of the training baskets (`counts`, with "
+    "rows and columns in the order of `items`), with no embedding at all. Its hit rate@10 on "
+    "the held-out baskets must reach that of the SVD item vectors.",
+    _count_hit_rate,
+    reference=_count_recommend,
+    hints=[
+        "For a basket, add up the count columns of its products: counts[:, rows].sum(axis=1) "
+        "scores every product by how often it was bought with the basket's products.",
+        "Set the scores of the context's own rows to -np.inf, then take "
+        "np.argsort(-scores)[:k] and turn the positions into ids with items[j].",
+    ],
+    solution_code='''\
+def count_recommend(context, k=10):
+    row = {p: j for j, p in enumerate(items)}
+    rows = [row[p] for p in context]
+    scores = counts[:, rows].sum(axis=1).astype(float)
+    scores[rows] = -np.inf
+    return [items[j] for j in np.argsort(-scores, kind="stable")[:k]]''',
+    explanation="Here the plain counts beat the 16-dimensional SVD vectors: with every "
+                "product bought often, the counts are reliable and compressing them loses "
+                "detail. Embeddings earn their keep when counts are sparse (many products, "
+                "few baskets each), when you need vectors for other uses, or to generalise "
+                "beyond pairs seen together.",
 )
 
 progress = bind_questions(globals())

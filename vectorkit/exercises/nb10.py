@@ -10,11 +10,14 @@ the first check, not at import); questions 2 and 3 are checked on small made-up 
 from __future__ import annotations
 
 import functools
+import inspect
+import re
 
 import numpy as np
 
 from vectorkit.exercises import (
     Case,
+    FreeCheckQuestion,
     FunctionQuestion,
     Mistake,
     ThoughtQuestion,
@@ -22,6 +25,8 @@ from vectorkit.exercises import (
     bind_questions,
 )
 from vectorkit.exercises._checker.compare import describe
+from vectorkit.exercises._checker.function import signature_problem
+from vectorkit.exercises._checker.placeholder import uses_placeholder
 
 # --- q1: zero-shot image search on concepts ImageNet has no label for -------------------------
 
@@ -258,6 +263,97 @@ q4 = ThoughtQuestion(
         "does not answer."
     ),
     hints=["What are the classes of ImageNet, and is 'this particular person' one of them?"],
+)
+
+# --- q5: make numbers exact before embedding --------------------------------------------------
+
+#: The number words 1..20 of section 3 (German "eins" for 1).
+NUMBER_WORDS_EN = ("one two three four five six seven eight nine ten eleven twelve thirteen "
+                   "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
+NUMBER_WORDS_DE = ("eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn "
+                   "vierzehn fünfzehn sechzehn siebzehn achtzehn neunzehn zwanzig").split()
+
+# (English template, German template): the notebook's, then two the learner has not seen
+_TEMPLATES = [("Please take bus number {}.", "Bitte nehmen Sie den Bus Nummer {}."),
+              ("The answer is {}.", "Die Antwort ist {}."),
+              ("Our table is number {}.", "Unser Tisch ist Nummer {}.")]
+
+_DIGITS = {w: str(i) for words in (NUMBER_WORDS_EN, NUMBER_WORDS_DE)
+           for i, w in enumerate(words, 1)}
+
+
+def _normalise(text):
+    return re.sub(r"\w+", lambda m: _DIGITS.get(m.group(0).lower(), m.group(0)), text)
+
+
+def _top1(model, en, de) -> float:
+    q, t = model.embed(en, progress=False), model.embed(de, progress=False)
+    return float(np.mean(np.argmax(q @ t.T, axis=1) == np.arange(len(q))))
+
+
+def _numbers_exact(fn):
+    import vectorkit as vk
+
+    if not callable(fn):
+        return "pass your function itself, e.g. ex.q5.check(normalise) without parentheses"
+    problem = signature_problem(fn, "normalise", inspect.signature(_normalise), [(("a",), {})])
+    if problem:
+        return problem
+    model = vk.load_model("text")
+
+    def apply(texts):
+        out = [fn(t) for t in texts]
+        for o in out:
+            if not isinstance(o, str):
+                raise TypeError(f"normalise must return a str, it returned {describe(o)}")
+        return out
+
+    try:
+        for en, de in _TEMPLATES:
+            score = _top1(model, apply([en.format(w) for w in NUMBER_WORDS_EN]),
+                          apply([de.format(w) for w in NUMBER_WORDS_DE]))
+            if score < 1.0:
+                return (f"with your normalise, the sentences like {en.format('n')!r} find "
+                        f"their translation {score:.0%} of the time; every number must match")
+        parallel = vk.datasets.load_parallel(["en", "de"])
+        score = _top1(model, apply(parallel["en"].tolist()), apply(parallel["de"].tolist()))
+    except Exception as exc:
+        return f"calling your normalise raised {type(exc).__name__}: {exc}"
+    if score < 0.95:
+        return (f"your normalise damages ordinary sentences: the 64 parallel sentences now find "
+                f"their translation only {score:.0%} of the time")
+    return True
+
+
+class _FunctionAnswer(FreeCheckQuestion):
+    def is_untouched(self, answer) -> bool:
+        return super().is_untouched(answer) or uses_placeholder(answer)
+
+
+q5 = _FunctionAnswer(
+    "Write normalise(text): return the text with every number word from one to twenty, in "
+    "English or German (words_en, words_de of section 3), replaced by its digits, so that "
+    "'bus number eleven' and 'Bus Nummer elf' both say 11 before they are embedded. The check "
+    "embeds the number probes of section 3 and two more templates after your normalise: every "
+    "sentence must find its translation, and the 64 parallel sentences must still find theirs.",
+    _numbers_exact,
+    reference=_normalise,
+    hints=[
+        "Build one dict from word to digits for both languages: "
+        "{w: str(i) for i, w in enumerate(words_en, 1)}, and the same for words_de.",
+        "re.sub(r'\\w+', lambda m: digits.get(m.group(0).lower(), m.group(0)), text) replaces "
+        "each word that is in the dict and keeps the others.",
+    ],
+    solution_code='''\
+import re
+
+digits = {w: str(i) for words in (words_en, words_de) for i, w in enumerate(words, 1)}
+
+def normalise(text):
+    return re.sub(r"\\w+", lambda m: digits.get(m.group(0).lower(), m.group(0)), text)''',
+    explanation="Digits are the same string in every language, so after normalising the "
+                "numbers match exactly; the embedding no longer has to guess which number "
+                "word means which.",
 )
 
 progress = bind_questions(globals())
