@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
 from vectorkit.exercises import nb08
 
@@ -37,9 +37,15 @@ def _euclidean(train_vectors, train_labels, test_vectors):
 def test_nb08_contract():
     rates = nb08._rates()
     assert_exercise_contract(nb08, {
-        "q1": [rates["either"], rates["emb"], rates["count"], 0.5, "0.2"],
-        "q2": [_overall, _counts],
-        "q3": [_one_nn, _euclidean, lambda a, b, c: "cat"],
+        "q1": [Wrong(rates["either"], says="at least one",
+                     fact=lambda got: abs(got - rates["either"]) < 2e-3),
+               Wrong(rates["emb"], says="embedding classifier alone",
+                     fact=lambda got: abs(got - rates["emb"]) < 2e-3),
+               Wrong(rates["count"], says="count", fact=lambda got: got == rates["count"] > 1),
+               0.5, "0.2"],
+        "q2": [Wrong(_overall, says="same value"), Wrong(_counts, says="counts")],
+        "q3": [Wrong(_one_nn, says="1-nearest-neighbour"), Wrong(_euclidean, says="euclidean"),
+               lambda a, b, c: "cat"],
         "q4": [nb08.pipelines()["embeddings"], nb08.pipelines()["TF-IDF"], "a pipeline"],
     })
 

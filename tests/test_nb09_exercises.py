@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
 from vectorkit.exercises import nb09
 
@@ -46,9 +46,11 @@ def _keeps_context(context, k=10):
 def test_nb09_contract():
     r = nb09._popularity()
     assert_exercise_contract(nb09, {
-        "q1": [r["ndcg10"], r["hit20"], 0.9, "0.1"],
-        "q2": [_ignores_k, _count],
-        "q3": [_zero_based, _reciprocal, lambda ranked, target, k: "0.5"],
+        "q1": [Wrong(r["ndcg10"], says="nDCG", fact=lambda got: got == r["ndcg10"]),
+               Wrong(r["hit20"], says="k = 20", fact=lambda got: got == r["hit20"]), 0.9, "0.1"],
+        "q2": [Wrong(_ignores_k, says="first k"), Wrong(_count, says="count")],
+        "q3": [Wrong(_zero_based, says="starts at 0"), Wrong(_reciprocal, says="MRR"),
+               lambda ranked, target, k: "0.5"],
         "q5": [_popular, _keeps_context, lambda context, k=10: ["P001"] * k, "counts"],
     })
 

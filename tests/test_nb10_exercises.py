@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
 from vectorkit.exercises import nb10
 
@@ -43,9 +43,13 @@ def _english_only(text):
 def test_nb10_contract():
     r = nb10._image_search()
     assert_exercise_contract(nb10, {
-        "q1": [r["labelled"], r["all"], 0.99, "0.25"],
-        "q2": [_argmin, _dot, lambda q, t: "all"],
-        "q3": [_swapped, _strict, _counts],
+        "q1": [Wrong(r["labelled"], says="labelled queries", fact=lambda got: got == r["labelled"]),
+               Wrong(r["all"], says="all 24 queries", fact=lambda got: got == r["all"]),
+               0.99, "0.25"],
+        "q2": [Wrong(_argmin, says="LEAST"), Wrong(_dot, says="dot product"),
+               lambda q, t: "all"],
+        "q3": [Wrong(_swapped, says="swap"), Wrong(_strict, says="equal to the threshold"),
+               Wrong(_counts, says="counts")],
         "q5": [lambda text: text, _english_only, lambda text: "11", "normalise"],
     })
 

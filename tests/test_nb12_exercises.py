@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
 from vectorkit.exercises import nb12
 from vectorkit.exercises._checker import registry as _registry
@@ -57,10 +57,21 @@ def _chunks_tail(words, size, overlap):
 
 
 WRONG = {
-    "q1": [_bytes_numbers, _bytes_m_links, _bytes_links_only, _bytes_vector_only],
-    "q2": [8, 1 / 32, 512, 16, 256, "32 times"],
-    "q4": [_plan_changed_as_new, _plan_swapped, _plan_no_deleted],
-    "q5": [_chunks_no_overlap, _chunks_tail],
+    "q1": [Wrong(_bytes_numbers, says="counts numbers, not bytes"),
+           Wrong(_bytes_m_links, says="2 * M"), Wrong(_bytes_links_only, says="leaves out the vector"),
+           Wrong(_bytes_vector_only, says="leaves out the links")],
+    # raw = 128 float32 = 512 bytes, code = 16 codes x 8 bits = 16 bytes
+    "q2": [Wrong(8, says="counts numbers, not bytes", fact=lambda got: got == 128 / 16),
+           Wrong(1 / 32, says="code size divided by the raw size", fact=lambda got: got == 16 / 512),
+           Wrong(512, says="the size of one of the two", fact=lambda got: got in (128 * 4, 16)),
+           Wrong(16, says="the size of one of the two", fact=lambda got: got in (128 * 4, 16)),
+           Wrong(256, says="one byte, not one bit", fact=lambda got: got == 128 * 4 * 8 / 16),
+           "32 times"],
+    "q4": [Wrong(_plan_changed_as_new, says="changed files as new"),
+           Wrong(_plan_swapped, says="swaps 'new' and 'deleted'"),
+           Wrong(_plan_no_deleted, says="never lists deleted")],
+    "q5": [Wrong(_chunks_no_overlap, says="do not overlap"),
+           Wrong(_chunks_tail, says="only repeats words")],
 }
 
 

@@ -156,7 +156,7 @@ def _dict_reason(got, expected):
                 "of `groups`, and no other")
     ok = all(np.isclose(float(got[k] if k in got else got[np.str_(k)]), v, atol=1e-9)
              for k, v in expected.items())
-    return None if ok else "that is not right"
+    return None if ok else False
 
 
 q2 = FunctionQuestion(
@@ -237,7 +237,7 @@ def _labels_reason(got, expected):
     if len(got) != len(expected):
         return (f"it returns {len(got)} labels, but there are {len(expected)} test vectors: "
                 "return one label per row of test_vectors")
-    return None if [str(g) for g in got] == list(expected) else "that is not right"
+    return None if [str(g) for g in got] == list(expected) else False
 
 
 _TRAIN = [[1.0, 0.1], [0.9, 0.3], [0.1, 1.0], [0.2, 0.8]]

@@ -112,7 +112,7 @@ def _count(got, recommendations, targets, k):
 def _number_reason(got, expected):
     if isinstance(got, bool) or not isinstance(got, int | float | np.floating | np.integer):
         return f"it returns {describe(got)}; return one number between 0 and 1"
-    return None if math.isclose(float(got), expected, abs_tol=1e-9) else "that is not right"
+    return None if math.isclose(float(got), expected, abs_tol=1e-9) else False
 
 
 q2 = FunctionQuestion(

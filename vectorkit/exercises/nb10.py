@@ -126,7 +126,7 @@ def _dot_instead(got, q, t):
 def _number_reason(got, expected):
     if isinstance(got, bool) or not isinstance(got, int | float | np.floating | np.integer):
         return f"it returns {describe(got)}; return one number between 0 and 1"
-    return None if np.isclose(float(got), expected, atol=1e-9) else "that is not right"
+    return None if np.isclose(float(got), expected, atol=1e-9) else False
 
 
 q2 = FunctionQuestion(
@@ -199,7 +199,7 @@ def _pair_reason(got, expected):
         return (f"it returns {describe(got)}; return a tuple of two numbers: "
                 "(false_accept_rate, false_reject_rate)")
     return None if np.allclose([float(x) for x in got], expected, atol=1e-9) else \
-        "that is not right"
+        False
 
 
 q3 = FunctionQuestion(
