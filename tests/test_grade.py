@@ -49,8 +49,10 @@ def test_solution_notebook_grades_full_marks(fixture_path, capsys, tmp_path):
     assert [table[q][0] for q in ("q1", "q2", "q3", "q4")] == ["correct"] * 3 + ["not graded"]
     assert "not graded" in table["q4"][1]
     rows = list(csv.reader(target.open()))
-    assert rows[0] == ["notebook", "question", "status", "help", "message"]
-    assert [r[2] for r in rows[1:]] == ["correct"] * 3 + ["not graded", "3/3"]
+    assert rows[0] == ["notebook", "learner", "question", "status", "help", "message", "answer"]
+    assert [r[3] for r in rows[1:]] == ["correct"] * 3 + ["not graded", "3/3"]
+    assert rows[4][6] == "Because 0 = 2 \u00d7 0."  # the thought answer, in the CSV
+    assert "answer to fixture_exercises.q4:\n    Because 0 = 2 \u00d7 0." in out
     assert nbformat.read(SOLUTION, as_version=4).cells[-1].source == "ex.progress()"
 
 
@@ -118,9 +120,9 @@ MODULES = {"vectorkit.exercises.nb01": [
     {"question": "q4", "kind": "thought", "gradable": False}]}
 
 
-def _rec(q, status, count, message=""):
+def _rec(q, status, cell, message=""):
     return {"module": "vectorkit.exercises.nb01", "question": q, "status": status,
-            "message": message, "execution_count": count}
+            "message": message, "cell": cell}
 
 
 def test_analyse_last_check_wins_and_errors_void_their_questions():
@@ -132,8 +134,8 @@ def test_analyse_last_check_wins_and_errors_void_their_questions():
         new_code_cell("nb01.q3.check(x)", execution_count=3, outputs=[error]),
         new_code_cell("ex.q2.check(g)", execution_count=4, outputs=[error]),
     ])
-    record = {"records": [_rec("q1", "incorrect", 1, "no"), _rec("q1", "correct", 2),
-                          _rec("q2", "correct", 2), _rec("q2", "correct", 4),
+    record = {"records": [_rec("q1", "incorrect", 0, "no"), _rec("q1", "correct", 1),
+                          _rec("q2", "correct", 1), _rec("q2", "correct", 3),
                           {**_rec("q1", "incorrect", 9), "module": "other"}],
               "events": [{"module": "vectorkit.exercises.nb01", "question": "q1",
                           "event": e} for e in ("hint 1", "hint 1", "solution")]}
@@ -165,9 +167,9 @@ def test_modules_in_source_finds_every_import_style():
         new_code_cell("import vectorkit.exercises.nb04\nfrom vectorkit.exercises.nb05 import q1"),
         new_code_cell("from vectorkit.exercises import (\n    nb06,\n)"),
     ])
-    found = modules_in_source(nb, "01_vectors.ipynb")
-    assert found == {f"vectorkit.exercises.nb0{i}" for i in range(1, 6)}
-    assert modules_in_source(new_notebook(), "alice.ipynb") == set()
+    found = modules_in_source(nb)
+    assert found == {f"vectorkit.exercises.nb0{i}" for i in range(2, 7)}
+    assert modules_in_source(new_notebook()) == set()
 
 
 # --- the course notebooks themselves -------------------------------------------------------------

@@ -165,3 +165,69 @@ def test_generic_image_savedmodel_by_url(hub_server, archives):
         m.classify(skimage.data.coffee())
     cls = vk.load_model(server.url(CLS_PATH))  # 1001 outputs: ImageNet with background
     assert cls.classify(skimage.data.coffee(), top_k=1)[0][0] == "espresso"
+
+
+FINE_TUNE = r"""
+import os, sys
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+import numpy as np
+import tensorflow as tf
+import tensorflow_hub as hub
+import tf_keras
+
+path, data = sys.argv[1], np.load(sys.argv[2])
+x, expected = data["x"], data["expected"]
+obj = hub.load(path)
+names = lambda vs: sorted(v.name for v in vs)
+assert names(obj.trainable_variables) == names(v for v in obj.variables if v.trainable)
+layer = hub.KerasLayer(path, trainable=True)
+model = tf_keras.Sequential([tf_keras.Input((224, 224, 3)), layer, tf_keras.layers.Dense(2)])
+assert len(layer.trainable_weights) == len(obj.trainable_variables) > 100, len(layer.trainable_weights)
+assert len(layer.non_trainable_weights) > 0 and len(layer.losses) == 1
+np.testing.assert_allclose(layer(x, training=False).numpy(), expected, atol=1e-4)
+before = {w.name: w.numpy().copy() for w in layer.weights}
+model.compile(optimizer=tf_keras.optimizers.SGD(0.05),
+              loss=tf_keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+model.fit(x, np.array([0, 1, 0]), epochs=1, batch_size=3, verbose=0)
+after = {w.name: w.numpy() for w in layer.weights}
+trainable = {w.name for w in layer.trainable_weights}
+changed = {n for n in before if not np.array_equal(before[n], after[n])}
+assert len(changed & trainable) > 0.9 * len(trainable), (len(changed & trainable), len(trainable))
+assert any("moving_mean" in n for n in changed - trainable)  # batch norm statistics updated
+drift = np.abs(layer(x, training=False).numpy() - expected).max()
+assert drift > 1e-4, drift  # the step changed what the network computes
+print("ok", len(trainable), len(changed))
+"""
+
+
+@pytest.mark.slow
+def test_export_fine_tunes_through_hub_keras_layer(lite0, exported, tmp_path):
+    """Issue 13 item 15: hub.KerasLayer(path, trainable=True) in tf_keras has trainable
+    weights, one fit step changes them (and the batch-norm statistics), and before it the
+    layer's inference output equals embed()."""
+    import subprocess
+    import sys
+
+    x = lite0.preprocess(_images())
+    data = tmp_path / "data.npz"
+    np.savez(data, x=x, expected=lite0.embed(_images(), cache=False))
+    script = tmp_path / "fine_tune.py"
+    script.write_text(FINE_TUNE)
+    run = subprocess.run([sys.executable, str(script), str(exported), str(data)],
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.startswith("ok")
+
+
+def test_export_has_the_reusable_savedmodel_api(lite0, exported):
+    import tensorflow as tf
+
+    obj = tf.saved_model.load(str(exported))
+    assert len(obj.trainable_variables) > 100
+    assert {v.name for v in obj.trainable_variables} < {v.name for v in obj.variables}
+    assert not any("moving" in v.name for v in obj.trainable_variables)
+    (loss,) = obj.regularization_losses
+    assert float(loss()) > 0
+    x = lite0.preprocess(_images()[:2])
+    np.testing.assert_allclose(obj(x, training=False).numpy(),
+                               lite0.embed(_images()[:2], cache=False), atol=1e-4)

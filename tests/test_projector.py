@@ -61,13 +61,13 @@ def test_tabs_and_newlines_are_escaped(tmp_path):
 
 def test_no_metadata_writes_only_vectors(tmp_path):
     vk.export_projector([[1, 2], [3, 4]], None, tmp_path)
-    assert sorted(os.listdir(tmp_path)) == ["vectors.tsv"]
+    assert sorted(os.listdir(tmp_path)) == ["projector_config.pbtxt", "vectors.tsv"]
 
 
 def test_overwrite_leaves_no_temp_files(tmp_path):
     vk.export_projector(np.ones((2, 2)), ["a", "b"], tmp_path)
     vk.export_projector(np.zeros((3, 2)), ["c", "d", "e"], tmp_path)
-    assert sorted(os.listdir(tmp_path)) == ["metadata.tsv", "vectors.tsv"]
+    assert sorted(os.listdir(tmp_path)) == ["metadata.tsv", "projector_config.pbtxt", "vectors.tsv"]
     assert _read(tmp_path / "metadata.tsv") == ["c", "d", "e", ""]
 
 
@@ -81,7 +81,7 @@ def test_failed_write_keeps_old_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         vk.export_projector(np.zeros((2, 2)), ["c", "d"], tmp_path)
     assert _read(tmp_path / "metadata.tsv") == ["a", "b", ""]
-    assert sorted(os.listdir(tmp_path)) == ["metadata.tsv", "vectors.tsv"]
+    assert sorted(os.listdir(tmp_path)) == ["metadata.tsv", "projector_config.pbtxt", "vectors.tsv"]
 
 
 @pytest.mark.parametrize("X, meta, match", [

@@ -6,6 +6,7 @@ A reader never sees a half-written file, and a failure leaves nothing behind.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -25,6 +26,40 @@ def _umask() -> int:
     return mask
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def remove_stale_temps(path) -> list[Path]:
+    """Delete temporary files of :func:`atomic_open` for ``path`` whose writer is gone.
+
+    A process killed while writing (SIGKILL, power loss) leaves ``.NAME.PID.XXXX.tmp`` beside
+    the target, as large as what it was writing. Each later write removes the ones whose
+    process no longer exists (a live writer's file is left alone).
+    """
+    path = Path(path)
+    removed = []
+    try:
+        candidates = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            try:
+                tmp.unlink()
+                removed.append(tmp)
+            except OSError:
+                pass
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_open(path, mode: str = "w", *, encoding: str = "utf-8", newline: str | None = None,
                 fsync: bool = False):
@@ -41,7 +76,9 @@ def atomic_open(path, mode: str = "w", *, encoding: str = "utf-8", newline: str 
     if mode not in ("w", "wb"):
         raise ValueError(f"`mode` must be 'w' or 'wb', got {mode!r}")
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
+                               suffix=".tmp")
     try:
         # mkstemp makes the file private (0600); give it the mode open() would have given
         os.chmod(tmp, 0o666 & ~_umask())

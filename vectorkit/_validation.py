@@ -31,8 +31,19 @@ def as_vectors(x, name: str, dtype=np.float32, allow_1d: bool = True) -> np.ndar
             "vectors first, e.g. model = vk.load_model('text'); model.embed(...)"
         )
     try:
-        arr = np.asarray(x, dtype=dtype)
-    except (TypeError, ValueError) as exc:
+        raw = np.asarray(x)
+        if raw.dtype.kind == "c":
+            raise TypeError(f"`{name}` must hold real numbers, got a complex array (dtype "
+                            f"{raw.dtype}); take .real, .imag or np.abs(...) first")
+        arr = raw.astype(dtype, copy=False) if raw.dtype.kind in "biuf" else \
+            np.asarray(x, dtype=dtype)
+    except TypeError as exc:
+        if "complex" in str(exc) and str(exc).startswith(f"`{name}`"):
+            raise
+        raise ValueError(
+            f"`{name}` must be a vector or a 2-D array of numbers, got {type(x).__name__}: {exc}"
+        ) from None
+    except ValueError as exc:
         raise ValueError(
             f"`{name}` must be a vector or a 2-D array of numbers, got {type(x).__name__}: {exc}"
         ) from None
@@ -66,9 +77,34 @@ def check_same_dim(a: np.ndarray, b: np.ndarray, name_a: str = "a", name_b: str 
         )
 
 
+def row_norms(arr: np.ndarray) -> np.ndarray:
+    """Euclidean length of each row in float64, without overflow or underflow: each row is
+    scaled by its largest absolute value first (so 1e20 and 1e-30 vectors have lengths).
+
+    Example:
+        >>> row_norms(np.array([[1e20, 1e20], [3e-30, 4e-30]], dtype=np.float32)).tolist()
+        [1.4142135665119409e+20, 5.000000015855384e-30]
+    """
+    a = np.atleast_2d(arr)
+    scale = np.abs(a).max(axis=1).astype(np.float64)
+    safe = np.where(scale > 0, scale, 1.0)
+    return scale * np.linalg.norm(a / safe[:, None].astype(a.dtype), axis=1)
+
+
+def unit_rows(arr: np.ndarray) -> np.ndarray:
+    """Rows of ``arr`` divided by their lengths, in ``arr``'s dtype, without overflow
+    (rows must be nonzero: check with :func:`check_nonzero_rows`)."""
+    a = np.atleast_2d(arr)
+    scale = np.abs(a).max(axis=1)
+    scaled = a / scale[:, None]
+    out = scaled / np.linalg.norm(scaled, axis=1)[:, None].astype(a.dtype)
+    return out[0] if arr.ndim == 1 else out
+
+
 def check_nonzero_rows(arr: np.ndarray, name: str) -> np.ndarray:
-    """Return the row norms of ``arr``; raise ``ValueError`` naming the first zero row."""
-    norms = np.linalg.norm(np.atleast_2d(arr), axis=1)
+    """Return the row norms of ``arr`` (float64, see :func:`row_norms`); raise ``ValueError``
+    naming the first zero row."""
+    norms = row_norms(arr)
     zero = np.flatnonzero(norms == 0)
     if zero.size:
         where = "is the zero vector" if arr.ndim == 1 else f"row {int(zero[0])} is the zero vector"

@@ -40,6 +40,12 @@ def _describe(audio) -> str:
     return f"{type(audio).__name__}"
 
 
+#: Sample rates accepted, in Hz: from telephone-grade 1 kHz to 768 kHz studio audio. Outside
+#: this a rate is a mistake, and resampling would allocate absurd memory (a 1 s tone at
+#: sample_rate=1 resampled to 16 kHz needed 9 GiB).
+MIN_RATE, MAX_RATE = 1_000, 768_000
+
+
 def _check_rate(sample_rate, name: str = "sample_rate") -> int:
     if isinstance(sample_rate, bool) or not isinstance(sample_rate, int | np.integer | float):
         raise TypeError(f"`{name}` must be a positive whole number of samples per second, "
@@ -48,6 +54,9 @@ def _check_rate(sample_rate, name: str = "sample_rate") -> int:
             or float(sample_rate) != int(sample_rate)):
         raise ValueError(f"`{name}` must be a positive whole number of samples per second, "
                          f"got {sample_rate!r}")
+    if not MIN_RATE <= sample_rate <= MAX_RATE:
+        raise ValueError(f"`{name}` must be from {MIN_RATE:,} to {MAX_RATE:,} Hz (samples per "
+                         f"second), got {sample_rate!r}")
     return int(sample_rate)
 
 

@@ -85,7 +85,12 @@ class EmbeddingCache:
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is not None and self._local.pid == os.getpid():
-            return conn
+            if self._inode() == self._local.inode:
+                return conn
+            # the file was deleted (or replaced) while open: SQLite would go on writing to
+            # the unlinked file and nothing would persist, so open the path again
+            self.close()
+            conn = None
         if conn is not None:  # inherited through fork: SQLite forbids using it here
             _inherited.append(conn)
         conn = self._open()

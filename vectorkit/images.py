@@ -61,8 +61,23 @@ def load_image(path, max_side: int | None = MAX_SIDE) -> np.ndarray:
     return _from_path(path, "path", max_side)
 
 
+_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF")
+
+
+def _check_max_side(max_side) -> None:
+    if max_side is not None and (isinstance(max_side, bool)
+                                 or not isinstance(max_side, int | np.integer) or max_side < 1):
+        raise ValueError(f"`max_side` must be a positive number of pixels or None, got "
+                         f"{max_side!r}")
+
+
 def _from_path(path, name: str, max_side: int | None) -> np.ndarray:
     Image, ImageOps = _pil()
+    _check_max_side(max_side)
+    if isinstance(path, bytes | bytearray) and (len(path) > 4096 or path.startswith(_MAGIC)):
+        raise TypeError(f"`{name}` must be a file path, got {len(path):,} bytes that look like "
+                        "the contents of an image file; open them first: "
+                        "PIL.Image.open(io.BytesIO(data))")
     text = os.fspath(path)
     if isinstance(text, bytes):
         text = os.fsdecode(text)
@@ -183,7 +198,8 @@ def to_rgb_uint8(image, name: str = "image", max_side: int | None = MAX_SIDE) ->
         max_side: shrink images whose longer side exceeds this (``None``: never).
     """
     Image, _ = _pil()
-    if isinstance(image, str | bytes | os.PathLike):
+    _check_max_side(max_side)
+    if isinstance(image, str | bytes | bytearray | os.PathLike):
         return _from_path(image, name, max_side)
     if isinstance(image, Image.Image):
         return _from_pil(image, name, max_side)
@@ -235,6 +251,13 @@ def resize_and_crop(image: np.ndarray, size: int = 224, shorter_side: int | None
     if shorter_side is None:
         return np.asarray(img.resize((size, size), Image.Resampling.BICUBIC))
     scale = shorter_side / min(w, h)
+    if max(w, h) * scale > 4 * shorter_side:
+        # a very long, thin image (1 x 4096 would become 256 x 1,048,576 = 1 GiB): keep only
+        # the centre part the crop can reach (plus a margin for the filter) before resizing
+        reach = int(np.ceil((size + 16) / scale))
+        left, top = max(0, (w - reach) // 2), max(0, (h - reach) // 2)
+        img = img.crop((left, top, left + min(w, reach), top + min(h, reach)))
+        w, h = img.size
     nw, nh = max(size, round(w * scale)), max(size, round(h * scale))
     img = img.resize((nw, nh), Image.Resampling.BICUBIC)
     left, top = (nw - size) // 2, (nh - size) // 2

@@ -2,7 +2,12 @@
 
 The projector's "Load" dialog takes two tab-separated files: ``vectors.tsv`` (one vector per
 line, no header) and ``metadata.tsv`` (one line per vector; a header row naming the columns
-only when there are two or more columns, as the projector expects).
+only when there are two or more columns, as the projector expects). ``projector_config.pbtxt``
+beside them lets ``tensorboard --logdir FOLDER`` show the same embedding in its Projector tab.
+
+The projector's parser skips every line that is empty after trimming white space, which
+would shift each later label onto the wrong point; so a label (or a whole row of labels)
+that is empty or only white space is written as :data:`EMPTY_LABEL`.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from vectorkit._validation import as_vectors
 
 __all__ = ["export_projector", "escape_cell", "EMPTY_LABEL"]
 
-#: Written for an empty single-column label: a blank line could be skipped by a TSV reader and
-#: shift every later label onto the wrong point.
+#: Written for an empty label (or a row of empty labels): the projector skips blank lines,
+#: which would shift every later label onto the wrong point.
 EMPTY_LABEL = "<empty>"
+CONFIG = "projector_config.pbtxt"
+TENSOR_NAME = "vectorkit"
 
 
 def escape_cell(value) -> str:
@@ -78,15 +85,16 @@ def _metadata_table(metadata, n: int) -> tuple[list[str] | None, list[list]]:
 
 
 def export_projector(X, metadata=None, folder="projector") -> Path:
-    """Write ``vectors.tsv`` and ``metadata.tsv`` for projector.tensorflow.org.
+    """Write ``vectors.tsv``, ``metadata.tsv`` and ``projector_config.pbtxt`` for the projector.
 
-    Open https://projector.tensorflow.org, click "Load" and pick the two files.
+    Open https://projector.tensorflow.org, click "Load" and pick the two TSV files, or run
+    ``tensorboard --logdir FOLDER`` and open its Projector tab.
 
     Args:
         X: vectors, shape ``(n, d)``.
         metadata: one label per vector (a list or a pandas Series), or several columns as a
             dict ``{"name": [...], "topic": [...]}`` or a pandas DataFrame; ``None`` writes
-            only ``vectors.tsv``.
+            only ``vectors.tsv`` (and removes a ``metadata.tsv`` left by an earlier export).
         folder: directory to write into (created if needed; existing files replaced).
 
     Returns:
@@ -99,6 +107,9 @@ def export_projector(X, metadata=None, folder="projector") -> Path:
         ['a', 'b', 'c']
     """
     arr = as_vectors(X, "X", np.float32, allow_1d=False)
+    if arr.shape[1] < 2:
+        raise ValueError(f"`X` must have at least 2 columns for the projector (it draws 2 or 3 "
+                         f"dimensions), got shape {arr.shape}")
     table = _metadata_table(metadata, arr.shape[0]) if metadata is not None else None
     if isinstance(folder, bytes) or not isinstance(folder, str | os.PathLike):
         raise ValueError(f"`folder` must be a path, got {type(folder).__name__}")
@@ -109,9 +120,18 @@ def export_projector(X, metadata=None, folder="projector") -> Path:
     # repr-precision of float32 (9 significant digits) keeps values round-trippable
     lines = ["\t".join(f"{v:.9g}" for v in row) for row in arr.tolist()]
     write_text_atomic(out / "vectors.tsv", "\n".join(lines) + "\n")
+    config = ["embeddings {", f'  tensor_name: "{TENSOR_NAME}"', '  tensor_path: "vectors.tsv"']
     if table is not None:
         header, rows = table
         lines = [] if header is None else ["\t".join(escape_cell(h) for h in header)]
-        lines += ["\t".join(escape_cell(v) for v in row) or EMPTY_LABEL for row in rows]
+        for row in rows:
+            cells = [escape_cell(v) for v in row]
+            if not "\t".join(cells).strip():  # the projector would skip this line
+                cells[0] = EMPTY_LABEL
+            lines.append("\t".join(cells))
         write_text_atomic(out / "metadata.tsv", "\n".join(lines) + "\n")
+        config.append('  metadata_path: "metadata.tsv"')
+    else:
+        (out / "metadata.tsv").unlink(missing_ok=True)  # never leave an earlier export's labels
+    write_text_atomic(out / CONFIG, "\n".join(config + ["}"]) + "\n")
     return out

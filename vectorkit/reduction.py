@@ -60,8 +60,15 @@ def umap_available() -> bool:
 
 
 def _import_umap():
+    import importlib.util
+
     try:
-        import umap  # noqa: F401  (the package's __init__ may import TensorFlow if present)
+        if importlib.util.find_spec("tensorflow") is not None:
+            # umap's __init__ imports TensorFlow when it is installed (parametric UMAP): import
+            # it through vectorkit._tf first, which hides TF's C++ start-up notices (issue 15)
+            from vectorkit._tf import tensorflow
+
+            tensorflow()
         from umap import UMAP
     except ImportError as exc:
         raise ImportError(
@@ -99,6 +106,17 @@ def _check_args(X, method, n_components, random_state):
     return arr, method, n_components
 
 
+def _all_identical(arr: np.ndarray, metric) -> bool:
+    """True if every row is at distance ~0 (rounding: 1e-12 of the data's scale) from the
+    first under ``metric``."""
+    if not isinstance(metric, str) or metric == "precomputed":
+        return False
+    from sklearn.metrics import pairwise_distances
+
+    far = pairwise_distances(arr, arr[:1], metric=metric).max()
+    return bool(far <= 1e-12 * max(1.0, float(np.abs(arr).max())))
+
+
 def _tsne(arr, n_components, random_state, verbose, kwargs):
     from sklearn.manifold import TSNE
 
@@ -112,6 +130,13 @@ def _tsne(arr, n_components, random_state, verbose, kwargs):
     kwargs.setdefault("init", "pca")
     if kwargs["metric"] == "cosine":
         check_nonzero_rows(arr, "X")
+    if _all_identical(arr, kwargs["metric"]):
+        # scikit-learn's Barnes-Hut tree recurses without end on one repeated point and
+        # crashes the process (a segfault): there is nothing to lay out, so say so
+        warnings.warn(f"t-SNE: all {n} rows of `X` are the same point under "
+                      f"metric={kwargs['metric']!r}; returning the origin for every row",
+                      UserWarning, stacklevel=3)
+        return np.zeros((n, n_components), dtype=np.float32)
     model = TSNE(n_components=n_components, perplexity=perplexity, random_state=random_state,
                  verbose=verbose, **kwargs)
     if n > TSNE_SINGLE_THREAD_BELOW:
@@ -138,7 +163,7 @@ def _umap(arr, n_components, random_state, verbose, kwargs):
 
 
 def reduce(X, method: str = "pca", n_components: int = 2, random_state: int | None = 0,
-           progress: bool | None = None, **kwargs) -> np.ndarray:
+           progress: bool | None = None, details: bool = False, **kwargs):
     """Project vectors to ``n_components`` dimensions (usually 2 or 3) for plotting.
 
     Args:
@@ -150,12 +175,17 @@ def reduce(X, method: str = "pca", n_components: int = 2, random_state: int | No
         random_state: seed; the same seed gives the same result. ``None`` varies each run.
         progress: print progress for t-SNE/UMAP; default: only for more than
             ``PROGRESS_THRESHOLD`` points.
+        details: also return a dict saying how the projection was made: for PCA the
+            ``solver`` (scikit-learn's ``svd_solver``; ``"full"``, an exact LAPACK SVD, unless
+            you pass another) and ``explained_variance_ratio`` (the share of the variance
+            each component keeps); for t-SNE the ``perplexity`` used.
         **kwargs: passed to scikit-learn ``PCA`` / ``TSNE`` or ``umap.UMAP``. t-SNE and UMAP use
             ``metric="cosine"`` unless you pass another; t-SNE's ``perplexity`` (default 30) is
             lowered for small inputs (see :func:`tsne_perplexity`).
 
     Returns:
-        float32 array of shape ``(n, n_components)``.
+        float32 array of shape ``(n, n_components)``; with ``details=True`` a tuple
+        ``(array, dict)``.
 
     Example:
         >>> import numpy as np, vectorkit as vk
@@ -164,6 +194,9 @@ def reduce(X, method: str = "pca", n_components: int = 2, random_state: int | No
         (20, 2)
         >>> np.array_equal(vk.reduce(X, "tsne"), vk.reduce(X, "tsne"))
         True
+        >>> _, info = vk.reduce(X, "pca", details=True)
+        >>> info["solver"], info["explained_variance_ratio"].shape
+        ('full', (2,))
     """
     arr, method, n_components = _check_args(X, method, n_components, random_state)
     show = arr.shape[0] > PROGRESS_THRESHOLD if progress is None else bool(progress)
@@ -172,16 +205,22 @@ def reduce(X, method: str = "pca", n_components: int = 2, random_state: int | No
         from sklearn.decomposition import PCA
 
         kwargs.setdefault("svd_solver", "full")
-        out = PCA(n_components=n_components, random_state=random_state,
-                  **kwargs).fit_transform(arr)
+        pca = PCA(n_components=n_components, random_state=random_state, **kwargs)
+        out = pca.fit_transform(arr)
+        info = {"method": "pca", "solver": pca.svd_solver,
+                "explained_variance_ratio": pca.explained_variance_ratio_.astype(np.float64)}
     elif method == "tsne":
         if show:
             print(f"t-SNE on {arr.shape[0]} points: this can take a minute "
                   "(progress lines follow)...", flush=True)
+        asked = kwargs.get("perplexity")
         out = _tsne(arr, n_components, random_state, 1 if show else 0, kwargs)
+        info = {"method": "tsne", "perplexity": tsne_perplexity(arr.shape[0], asked)}
     else:
         if show:
             print(f"UMAP on {arr.shape[0]} points (first use compiles code: a few seconds "
                   "more)...", flush=True)
         out = _umap(arr, n_components, random_state, bool(show), kwargs)
-    return np.asarray(out, dtype=np.float32)
+        info = {"method": "umap"}
+    out = np.asarray(out, dtype=np.float32)
+    return (out, info) if details else out

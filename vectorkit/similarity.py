@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from vectorkit._validation import as_vectors, check_dtype, check_nonzero_rows, check_same_dim
+from vectorkit._validation import (
+    as_vectors,
+    check_dtype,
+    check_nonzero_rows,
+    check_same_dim,
+    unit_rows,
+)
 
 __all__ = ["cosine_similarity", "euclidean_distance", "dot_product", "normalize"]
 
@@ -27,6 +33,12 @@ def _pair(a, b, dtype):
 
 
 def _check_budget(n: int, m: int, itemsize: int, max_bytes) -> None:
+    if max_bytes is not None and (isinstance(max_bytes, bool)
+                                  or not isinstance(max_bytes, int | float | np.integer)):
+        raise TypeError(f"`max_bytes` must be a number of bytes (e.g. 2 * 1024**3) or None, "
+                        f"got {max_bytes!r}")
+    if max_bytes is not None and not max_bytes > 0:
+        raise ValueError(f"`max_bytes` must be a positive number of bytes, got {max_bytes!r}")
     need = n * m * itemsize
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     if need > limit:
@@ -73,8 +85,8 @@ def normalize(x, dtype="float32"):
 
 def _unit_rows(arr: np.ndarray, name: str) -> np.ndarray:
     """Divide each row of an already validated array by its length (zero rows refused)."""
-    norms = check_nonzero_rows(arr, name).astype(arr.dtype)
-    return arr / norms[0] if arr.ndim == 1 else arr / norms[:, None]
+    check_nonzero_rows(arr, name)
+    return unit_rows(arr)
 
 
 def cosine_similarity(a, b, dtype="float32", max_bytes=None):
@@ -111,10 +123,22 @@ def dot_product(a, b, dtype="float32", max_bytes=None):
     return _shape_result(out, a_arr, b_arr)
 
 
-def _euclid_kernel(x, y):
-    # |x - y|^2 = |x|^2 + |y|^2 - 2 x.y, accumulated in float64 for accuracy, clipped at 0.
-    x64, y64 = x.astype(np.float64), y.astype(np.float64)
-    sq = (x64 * x64).sum(1)[:, None] + (y64 * y64).sum(1)[None, :] - 2.0 * (x64 @ y64.T)
+#: A squared distance this small relative to |x|^2 + |y|^2 is recomputed from the difference:
+#: the expansion |x|^2 + |y|^2 - 2 x.y has lost most of its digits there.
+_REFINE_BELOW = 1e-6
+
+
+def _euclid_kernel(x, y, yy):
+    """Distances of rows ``x`` to centred rows ``y`` (float64, ``yy`` = their squared norms);
+    ``x`` must be centred the same way."""
+    xx = np.einsum("ij,ij->i", x, x)
+    scale = xx[:, None] + yy[None, :]
+    sq = scale - 2.0 * (x @ y.T)
+    i, j = np.nonzero(sq < _REFINE_BELOW * scale)  # near-identical pairs: exact difference
+    step = max(1, (1 << 22) // x.shape[1])
+    for s in range(0, i.size, step):
+        diff = x[i[s:s + step]] - y[j[s:s + step]]
+        sq[i[s:s + step], j[s:s + step]] = np.einsum("ij,ij->i", diff, diff)
     return np.sqrt(np.maximum(sq, 0.0))
 
 
@@ -129,6 +153,14 @@ def euclidean_distance(a, b, dtype="float32", max_bytes=None):
     a_arr, b_arr = _pair(a, b, dtype)
     if a_arr.ndim == 1 and b_arr.ndim == 1:
         return float(np.linalg.norm(a_arr.astype(np.float64) - b_arr.astype(np.float64)))
-    a2, b2 = np.atleast_2d(a_arr), np.atleast_2d(b_arr)
-    out = _blockwise(a2, b2, _euclid_kernel, a2.dtype, max_bytes)
+    # float64 on rows centred on b's mean: data sharing a large offset (points 1 apart near
+    # 1e8) keep their digits, and near-identical pairs are recomputed exactly, so the matrix
+    # path agrees with the vector path
+    b64 = np.atleast_2d(b_arr).astype(np.float64)
+    centre = b64.mean(axis=0)
+    b64 -= centre
+    yy = np.einsum("ij,ij->i", b64, b64)
+    a2 = np.atleast_2d(a_arr)
+    out = _blockwise(a2, b64, lambda x, y: _euclid_kernel(x.astype(np.float64) - centre, y, yy),
+                     a2.dtype, max_bytes)
     return _shape_result(out, a_arr, b_arr)

@@ -1,9 +1,14 @@
-"""Write a vectorkit image model as a TF Hub-format SavedModel folder.
+"""Write a vectorkit image model as a TF Hub-format SavedModel folder that can be fine-tuned.
 
-The folder follows the TF Hub image convention: the model is called on a float32 batch
-``[None, 224, 224, 3]`` of RGB values in [0, 1] and returns the 1280-d feature vectors;
-its ``serving_default`` signature returns ``{"feature_vector": ..., "logits": ...}``.
-``hub.load(path)``, ``tf.saved_model.load(path)`` and ``vk.load_model(path)`` read it back.
+The folder follows the TF Hub image convention and its Reusable SavedModel API: the object
+is called as ``obj(images, training=False)`` on a float32 batch ``[None, 224, 224, 3]`` of
+RGB values in [0, 1] and returns the 1280-d feature vectors; it has ``variables``,
+``trainable_variables`` (convolution kernels, batch-norm scales and offsets) and
+``regularization_losses`` (L2 weight decay); with ``training=True`` the batch norms use the
+batch's statistics and update their moving averages, as in TF Hub's image models. Its
+``serving_default`` signature returns ``{"feature_vector": ..., "logits": ...}``.
+``hub.load(path)``, ``hub.KerasLayer(path, trainable=True)`` (tf_keras),
+``tf.saved_model.load(path)`` and ``vk.load_model(path)`` read it back.
 """
 
 from __future__ import annotations
@@ -22,31 +27,45 @@ __all__ = ["export_model"]
 def _build_module(model):
     tf = tensorflow()
 
+    from vectorkit.models._efficientnet import weights_path
+    from vectorkit.models._efficientnet_trainable import WEIGHT_DECAY, build_trainable_network
+    from vectorkit.models._torch_legacy import load_state_dict
+
     size = model.image_size
     spec = tf.TensorSpec([None, size, size, 3], tf.float32, name="images")
     info = {"name": model.name, "version": model.version, "source": model.source,
             "dim": model.dim, "n_classes": len(model.labels), "input": "float32 RGB in [0, 1]",
             "image_size": size, "shorter_side": model.shorter_side,
             "description": f"{model.name} exported by vectorkit: input {size}x{size} RGB "
-                           "in [0, 1], outputs feature_vector and ImageNet logits"}
+                           "in [0, 1], outputs feature_vector and ImageNet logits; "
+                           "fine-tunable (Reusable SavedModel API, training argument)"}
+    network = build_trainable_network(load_state_dict(weights_path()))
+    kernels = network.kernels()
 
-    class Exported(tf.Module):
-        def __init__(self):
-            super().__init__(name="vectorkit_export")
-            self.network = model.network
-            self.vectorkit_info = tf.Variable(json.dumps(info), trainable=False,
-                                              name="vectorkit_info")
+    @tf.function
+    def call(images, training=False):
+        return network.forward(images, training=training)[0]
 
-        @tf.function(input_signature=[spec])
-        def __call__(self, images):
-            return self.network.forward(images)[0]
+    @tf.function(input_signature=[spec])
+    def serve(images):
+        features, logits = network.forward(images, training=False)
+        return {"feature_vector": features, "logits": logits}
 
-        @tf.function(input_signature=[spec])
-        def serve(self, images):
-            features, logits = self.network.forward(images)
-            return {"feature_vector": features, "logits": logits}
+    @tf.function(input_signature=[])
+    def weight_decay():
+        return WEIGHT_DECAY * tf.add_n([tf.nn.l2_loss(k) for k in kernels])
 
-    return Exported()
+    for training in (False, True):  # both modes are traced into the SavedModel
+        call.get_concrete_function(spec, training=training)
+    root = tf.train.Checkpoint()
+    root.network = network
+    root.__call__ = call
+    root.serve = serve
+    root.variables = list(network.variables)
+    root.trainable_variables = list(network.trainable_variables)
+    root.regularization_losses = [weight_decay]
+    root.vectorkit_info = tf.Variable(json.dumps(info), trainable=False, name="vectorkit_info")
+    return root
 
 
 def export_model(name_or_model, path, overwrite: bool = False) -> Path:
@@ -70,7 +89,8 @@ def export_model(name_or_model, path, overwrite: bool = False) -> Path:
     from vectorkit.models._registry import load_model
 
     model = load_model(name_or_model) if isinstance(name_or_model, str) else name_or_model
-    if getattr(model, "network", None) is None or not hasattr(model.network, "forward"):
+    if getattr(model, "name", None) != "efficientnet-lite0" or getattr(model, "network", None) \
+            is None:
         raise TypeError(
             "`name_or_model` must be a model vectorkit runs itself (e.g. 'efficientnet-lite0'), "
             f"got {getattr(model, 'name', type(model).__name__)!r}; a TF Hub or SavedModel "

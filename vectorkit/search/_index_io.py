@@ -16,6 +16,13 @@ FORMAT = "vectorkit-index"
 VERSION = 1
 _META, _VECTORS = "meta.json", "vectors.npy"
 _MAX_META_BYTES = 512 * 1024**2  # ids of millions of rows fit; a forged size does not
+#: Largest uncompressed/compressed size ratio of a member. vectorkit stores members
+#: uncompressed (ratio 1) and real float32 data deflates by at most ~1.2x; deflated zeros
+#: reach 1000x, which is how a small file would otherwise expand to gigabytes.
+MAX_COMPRESSION_RATIO = 20
+_NPY_HEADER_MAX = 1 << 16
+#: How far a stored cosine row's length may be from 1 (float32 rounding is ~1e-7).
+NORM_TOLERANCE = 1e-3
 _FIELDS = {"format", "version", "metric", "dim", "count", "dtype", "normalized", "ids",
            "vectors_sha256"}
 
@@ -25,14 +32,28 @@ def _sha256(arr: np.ndarray) -> str:
     return hashlib.sha256(memoryview(arr.reshape(-1)).cast("B") if arr.size else b"").hexdigest()
 
 
+def _path(path) -> Path:
+    """``path`` as a Path with ``~`` expanded; TypeError for anything that is not a path."""
+    import os
+
+    if path is None or isinstance(path, bool) or not isinstance(path, str | os.PathLike):
+        raise TypeError(f"`path` must be a file path (str or pathlib.Path), got "
+                        f"{type(path).__name__}")
+    return Path(path).expanduser()
+
+
 def save_index(vectors, ids, metric: str, path) -> None:
     """Write an index's ``(n, d)`` vectors, JSON ids (None = default) and metric to ``path``.
 
     Written through a temporary file in the same folder, then renamed into place.
     """
-    path = Path(path)
+    path = _path(path)
     if path.is_dir():
         raise ValueError(f"`path` must be a file name, got the folder {str(path)!r}")
+    for parent in (path.parent, *path.parent.parents):
+        if parent.exists() and not parent.is_dir():
+            raise NotADirectoryError(f"`path`: {str(parent)!r} is a file, so {str(path)!r} "
+                                     "cannot be created inside it")
     if not path.parent.exists():
         raise FileNotFoundError(f"`path`: the folder {str(path.parent)!r} does not exist")
     vectors = np.ascontiguousarray(vectors, dtype="<f4")
@@ -106,7 +127,7 @@ def _read_header(member, path):
 
 def load_index(cls, path):
     """Read and verify an index file; return a ``cls`` instance."""
-    path = Path(path)
+    path = _path(path)
     if not path.is_file():
         raise FileNotFoundError(f"`path`: no index file at {str(path)!r}")
     try:
@@ -118,6 +139,14 @@ def load_index(cls, path):
         for name in (_META, _VECTORS):
             if name not in names:
                 raise _bad(path, f"it has no {name} (members: {sorted(names)[:5]})")
+        for name in (_META, _VECTORS):
+            info = zf.getinfo(name)
+            if info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1) + 4096:
+                raise _bad(path, f"{name} declares {info.file_size:,} bytes compressed into "
+                                 f"{info.compress_size:,} (more than {MAX_COMPRESSION_RATIO}x: "
+                                 "not an index vectorkit wrote; refused before decompressing)")
+        if zf.getinfo(_META).file_size > _MAX_META_BYTES:
+            raise _bad(path, f"meta.json is larger than {_MAX_META_BYTES} bytes")
         try:
             with zf.open(_META) as member:
                 raw = member.read(_MAX_META_BYTES + 1)
@@ -128,7 +157,14 @@ def load_index(cls, path):
             raise _bad(path, f"meta.json is damaged ({exc})") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise _bad(path, f"meta.json is not valid JSON ({exc})") from None
+        except RecursionError:
+            raise _bad(path, "meta.json is nested too deeply to be index metadata") from None
         count, dim = meta["count"], meta["dim"]
+        expected = count * dim * 4
+        declared = zf.getinfo(_VECTORS).file_size
+        if not expected <= declared <= expected + _NPY_HEADER_MAX:
+            raise _bad(path, f"vectors.npy holds {declared:,} bytes, but meta.json's "
+                             f"{count} x {dim} float32 vectors need {expected:,} plus a header")
         try:
             with zf.open(_VECTORS) as member:
                 shape, fortran, dtype = _read_header(member, path)
@@ -148,11 +184,17 @@ def load_index(cls, path):
         raise _bad(path, "the checksum of the vectors does not match (the file is corrupt)")
     if not np.isfinite(vectors).all():
         raise _bad(path, "the vectors contain NaN or infinity")
-    if meta["metric"] == "cosine" and not meta["normalized"]:
-        norms = np.linalg.norm(vectors, axis=1)
+    if meta["metric"] == "cosine":
+        norms = np.linalg.norm(vectors.astype(np.float64), axis=1)
         if (norms == 0).any():
             raise _bad(path, "a cosine index holds a zero vector")
-        vectors = (vectors / norms[:, None]).astype(np.float32)
+        off = np.abs(norms - 1.0) > NORM_TOLERANCE
+        if meta["normalized"] and off.any():
+            row = int(np.argmax(off))
+            raise _bad(path, f"meta.json says the vectors are normalized, but row {row} has "
+                             f"length {norms[row]:.6g} (and {int(off.sum())} rows in all)")
+        if not meta["normalized"]:
+            vectors = (vectors / norms[:, None]).astype(np.float32)
     try:
         return cls._from_arrays(vectors, meta["ids"], meta["metric"])
     except ValueError as exc:

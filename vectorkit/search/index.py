@@ -66,6 +66,10 @@ class Index:
         method: "exact" (default: this class); "hnsw", "ivf", "ivfpq" or "flat" return a
             :class:`vectorkit.ApproxIndex` (faiss) with the same add/search/save/load, and
             take its build/search parameters (``M``, ``ef_search``, ``nlist``, ``nprobe``...).
+        quantize: ``None`` (float32, exact), ``"int8"`` or ``"binary"``: search compact codes
+            of the vectors instead (cosine and dot only; see ``vectorkit.search._quantize``).
+        rescore: with ``quantize``, re-score this many best candidates with the float
+            vectors (``None``: return the codes' approximate ranking and scores).
 
     Example:
         >>> import vectorkit as vk
@@ -84,13 +88,22 @@ class Index:
 
         return ApproxIndex(*args, method=method, **params)
 
-    def __init__(self, vectors, ids=None, metric: str = "cosine", method: str = "exact"):
+    def __init__(self, vectors, ids=None, metric: str = "cosine", method: str = "exact", *,
+                 quantize=None, rescore=None):
         if metric not in METRICS:
             raise ValueError(f"`metric` must be one of {list(METRICS)}, got {metric!r}")
         self.metric = metric
+        self._codes = None  # issue 15: quantised search (vectorkit.search._quantize)
+        if quantize is not None:
+            from vectorkit.search._quantize import Codes
+
+            self._codes = Codes(quantize, metric, rescore)
+        elif rescore is not None:
+            raise ValueError("`rescore` needs `quantize` ('int8' or 'binary')")
         self._ids = IdMap()
         self._buf: np.ndarray | None = None
         self._sqnorms: np.ndarray | None = None
+        self._centre: np.ndarray | None = None
         self._n = 0
         self._dim: int | None = None
         self.add(vectors, ids)
@@ -117,7 +130,13 @@ class Index:
         return self._n
 
     def __repr__(self) -> str:
-        return f"<Index metric={self.metric!r} dim={self._dim} count={self._n:,}>"
+        quant = "" if self._codes is None else f" quantize={self._codes.kind!r}"
+        return f"<Index metric={self.metric!r}{quant} dim={self._dim} count={self._n:,}>"
+
+    @property
+    def code_bytes(self) -> int:
+        """Bytes per vector the search pass reads: 4 x dim for float32, less when quantised."""
+        return 4 * self._dim if self._codes is None else self._codes.bytes_per_vector
 
     def _convert(self, vectors, name: str) -> np.ndarray:
         if isinstance(vectors, np.ndarray) and vectors.ndim == 2 and vectors.shape[0] == 0 \
@@ -154,6 +173,8 @@ class Index:
         self._append(arr)
         if norms is not None:  # normalise the stored copy in place: no second copy
             self._buf[start:self._n] /= norms[:, None]
+        if self._codes is not None:
+            self._codes.add(self._buf[start:self._n])
 
     def _append(self, arr: np.ndarray, adopt: bool = False) -> None:
         n_new = self._n + arr.shape[0]
@@ -168,10 +189,25 @@ class Index:
             grown[:self._n] = self._buf[:self._n]
             self._buf = grown
         self._buf[self._n:n_new] = arr
-        if self.metric == "euclidean":
-            sq = np.einsum("ij,ij->i", arr, arr, dtype=np.float64).astype(np.float32)
-            self._sqnorms = sq if self._sqnorms is None else np.concatenate([self._sqnorms, sq])
+        self._sqnorms = self._centre = None  # euclidean: recomputed for the new rows
         self._n = n_new
+
+    def _centred_norms(self) -> tuple[np.ndarray, np.ndarray]:
+        """(mean row, |x - mean|^2 per row) for euclidean ranking. Distances do not change
+        when everything moves, but float32 products of data sharing a large offset cancel
+        (1000 + noise: every |x|^2 is ~6.4e7, the differences that rank are ~0.1), so the
+        ranking works on centred rows."""
+        if self._centre is None:
+            data = self._buf[:self._n]
+            # the mean on a grid of 1/256: rows of small integers stay exact, so true ties
+            # still tie (and go to the row added first)
+            centre = np.round(data.mean(axis=0, dtype=np.float64) * 256) / 256
+            sq = np.empty(self._n, dtype=np.float32)
+            for a in range(0, self._n, 65536):
+                block = data[a:a + 65536] - centre
+                sq[a:a + 65536] = np.einsum("ij,ij->i", block, block)
+            self._centre, self._sqnorms = centre.astype(np.float32), sq
+        return self._centre, self._sqnorms
 
     # ---- searching ----------------------------------------------------------------
     def search(self, queries, k: int = 10, query_ids=None) -> SearchResult:
@@ -205,12 +241,16 @@ class Index:
             norms = check_nonzero_rows(q2, "queries")
             q2 = q2 / norms[:, None].astype(np.float32)
         pos_parts, score_parts = [], []
+        search_chunk = self._search_chunk if self._codes is None else (
+            lambda chunk, k: self._codes.search(self._buf, chunk, k))
         for s in range(0, q2.shape[0], _QUERY_CHUNK):
-            pos, scores = self._search_chunk(np.ascontiguousarray(q2[s:s + _QUERY_CHUNK]), k)
+            pos, scores = search_chunk(np.ascontiguousarray(q2[s:s + _QUERY_CHUNK]), k)
             pos_parts.append(pos)
             score_parts.append(scores)
         pos = np.concatenate(pos_parts)
         scores = np.concatenate(score_parts).astype(np.float32)
+        if self.metric == "cosine":  # rounding can reach 1 + 1e-7, as vk.cosine_similarity clips
+            np.clip(scores, -1.0, 1.0, out=scores)
         ids = self._ids.take(pos)
         if single:
             ids, scores = ids[0], scores[0]
@@ -250,13 +290,19 @@ class Index:
         buf = np.empty(nq * min(rows, self._n), dtype=np.float32)
         data = self._buf
         euclid = self.metric == "euclidean"
-        q_scaled = 2.0 * q if euclid else q  # scores 2 q.x - |x|^2 rank like -|q - x|^2
+        if euclid:  # scores 2 q.x - |x|^2 (of centred rows) rank like -|q - x|^2
+            centre, sqnorms = self._centred_norms()
+            q_scaled = 2.0 * (q - centre)
+        else:
+            q_scaled = q
 
         def score_block(a: int, b: int) -> np.ndarray:
             out = buf[:nq * (b - a)].reshape(nq, b - a)
-            np.matmul(q_scaled, data[a:b].T, out=out)
             if euclid:
-                out -= self._sqnorms[a:b]
+                np.matmul(q_scaled, (data[a:b] - centre).T, out=out)
+                out -= sqnorms[a:b]
+            else:
+                np.matmul(q_scaled, data[a:b].T, out=out)
             return out
 
         pos, scores = _topk.top_k(score_block, self._n, nq, k, block_rows=rows)

@@ -112,7 +112,30 @@ class KeywordIndex:
         self._doc_weights = (self._bm25_weights(matrix) if method == "bm25" else matrix).T.tocsr()
 
     def _make_vectorizer(self, stop_words, token_pattern):
+        import re
+
         from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+        if not isinstance(token_pattern, str):
+            raise TypeError(f"`token_pattern` must be a regular expression (str), got "
+                            f"{type(token_pattern).__name__}")
+        try:
+            groups = re.compile(token_pattern).groups
+        except re.error as exc:
+            raise ValueError(f"`token_pattern` must be a valid regular expression, got "
+                             f"{token_pattern!r} ({exc})") from None
+        if groups > 1:
+            raise ValueError(f"`token_pattern` may hold at most one capturing group (the "
+                             f"word), got {groups} in {token_pattern!r}")
+        if isinstance(stop_words, str) and stop_words != "english":
+            raise ValueError(f"`stop_words` must be 'english', a list of words or None, got "
+                             f"{stop_words!r}")
+        if stop_words is not None and not isinstance(stop_words, str):
+            try:
+                stop_words = [str(w) for w in stop_words]
+            except TypeError:
+                raise TypeError(f"`stop_words` must be 'english', a list of words or None, got "
+                                f"{type(stop_words).__name__}") from None
 
         common = dict(lowercase=True, stop_words=stop_words, token_pattern=token_pattern,
                       dtype=np.float64)

@@ -53,7 +53,13 @@ def _ranked(ranked, name: str = "ranked") -> list:
     except TypeError:
         raise ValueError(f"`{name}` must be a sequence of ids, got {type(ranked).__name__}") from None
     seen = set()
-    for r in items:
+    for i, r in enumerate(items):
+        try:
+            hash(r)
+        except TypeError:
+            raise TypeError(f"`{name}` must be one query's ids, best first (str or int), but "
+                            f"item {i} is a {type(r).__name__} ({r!r:.40}); for several "
+                            "queries use vk.evaluate") from None
         if r in seen:
             raise ValueError(f"`{name}` lists the id {r!r} twice")
         seen.add(r)
