@@ -102,6 +102,24 @@ def test_occlusion_limits_and_bad_inputs():
         vk.train.occlusion_map(_SignalModel(), _picture(), [1.0, 0, 0])
 
 
+class _PlainImageModel:
+    """Not a vectorkit model: ``preprocess`` and ``embed`` only (the quadrant formula)."""
+
+    modality = "image"
+
+    def preprocess(self, image):
+        return np.asarray(image, np.float32) / 255.0
+
+    def embed(self, images):
+        return np.stack(images)[:, :112, :112].astype(np.float32).mean(axis=(1, 2))
+
+
+def test_a_duck_typed_model_gives_the_same_map():
+    kwargs = dict(patch=32, stride=16, fill="white")
+    plain = vk.train.occlusion_map(_PlainImageModel(), _picture(), [1.0, 0, 0], **kwargs)
+    np.testing.assert_allclose(plain, _expected_white(32, 16), atol=1e-6)
+
+
 class _SignalModel:
     """A text model whose vector is (how often "red" occurs, 1)."""
 

@@ -69,7 +69,8 @@ def occlusion_map(model, image, reference, patch: int = 32, stride: int = 16,
         float64 array ``(H', W')``: entry ``[i, j]`` is similarity(full) minus
         similarity(covered) for the square at rows ``i*stride : i*stride+patch``, columns
         ``j*stride : j*stride+patch`` of the input grid (positive: that region made the two
-        similar). At most ``MAX_COPIES`` squares: a finer grid is refused.
+        similar, negative: covering it made them more similar). At most ``MAX_COPIES``
+        squares (the full image is embedded once more): a finer grid is refused.
 
     Example:
         >>> import vectorkit as vk, skimage

@@ -27,7 +27,7 @@ from vectorkit._validation import as_vectors, check_k, check_model, check_nonzer
 MAX_TARGETS = 10_000
 #: More permutations than this are refused (time is O(permutations x targets)).
 MAX_PERMUTATIONS = 1_000_000
-_CHUNK = 2_000  # permutations drawn at once (memory: _CHUNK x targets indices)
+_CHUNK_CELLS = 1_000_000  # indices held at once (8 MB): permutations per chunk x targets
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def weat(targets_a, targets_b, attributes_x, attributes_y, *, model=None,
     combos = itertools.combinations(range(n), n_a) if exact else None
     todo = n_partitions if exact else permutations
     while done < todo:
-        m = min(_CHUNK, todo - done)
+        m = min(max(1, _CHUNK_CELLS // n), todo - done)
         if exact:
             idx = np.fromiter(itertools.chain.from_iterable(itertools.islice(combos, m)),
                               dtype=np.int64, count=m * n_a).reshape(m, n_a)
