@@ -263,3 +263,36 @@ def test_same_pipeline_on_a_milvus_server(tmp_path, models, request):
     assert len(final) == len(set(final)) and set(final) == expected_ids(root, models["text"].name)
     hits = vk.search_collection(uri, "ingest_e2e", "herbal infusion", k=1)
     assert hits.path[0].endswith("tea.txt") and "Rooibos" in hits.text[0]
+
+
+def test_audio_files_and_files_that_turn_unreadable(tmp_path, models):
+    """Sounds go through the audio model; a truncated WAV is reported; a text file emptied
+    since the last run loses its stored vectors."""
+    import soundfile as sf
+
+    root = tmp_path / "mixed"
+    root.mkdir()
+    rate = 16000
+    t = np.arange(rate * 4) / rate
+    sf.write(root / "tone.wav", 0.3 * np.sin(2 * np.pi * 440 * t), rate)
+    sf.write(root / "chirp.flac", 0.3 * np.sin(2 * np.pi * (200 + 300 * t) * t), rate)
+    good = (root / "tone.wav").read_bytes()
+    (root / "cut.wav").write_bytes(good[:30])  # RIFF/WAVE header, no audio data
+    (root / "tea.txt").write_text(TEA)
+    db = tmp_path / "a.db"
+    audio = vk.load_model("audio")
+    both = {"text": models["text"], "audio": audio}
+    s = vk.ingest(root, model=both, store=db, collection="m", progress=False, verbose=False)
+    assert dict(s.by_modality) == {"audio": 2, "text": 1}
+    assert [Path(p).name for p, _ in s.problems] == ["cut.wav"]
+    sounds = rows(db, "m_audio", fields=("path", "modality", "model"))
+    assert sorted(Path(r["path"]).name for r in sounds) == ["chirp.flac", "tone.wav"]
+    assert {r["model"] for r in sounds} == {audio.name}
+    hits = vk.search_collection(db, "m_audio", str(root / "tone.wav"), k=1)
+    assert hits.path[0].endswith("tone.wav") and hits.score[0] == pytest.approx(1, abs=1e-4)
+
+    (root / "tea.txt").write_text("")
+    again = vk.ingest(root, model=both, store=db, collection="m", progress=False, verbose=False)
+    assert again.unchanged == 2 and again.vectors_deleted == len(chunk_text(TEA))
+    assert ("empty file" in dict((Path(p).name, r) for p, r in again.problems)["tea.txt"])
+    assert rows(db, "m_text") == []

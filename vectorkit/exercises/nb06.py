@@ -176,7 +176,7 @@ q3 = FunctionQuestion(
         Case((_stretched(50, 3, [2, 1, 1], 0, 4), 1.0), hidden=True, label="share 1.0"),
     ],
     func_name="components_for",
-    forbidden=["sklearn"],
+    forbidden=["sklearn.decomposition.PCA", "sklearn.decomposition.TruncatedSVD"],
     mistakes=[
         Mistake(_components_mistake("uncentred"), "your function gives the answer for the "
                 "UNCENTRED data {where}: subtract the mean of each column first, or the first "

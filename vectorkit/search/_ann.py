@@ -4,7 +4,7 @@ Methods (all from faiss, https://github.com/facebookresearch/faiss):
 
 - ``"hnsw"``: a navigable small-world graph (``IndexHNSWFlat``). Build: ``M`` links per
   node (default 32), ``ef_construction`` (default 100). Search: ``ef_search`` candidates
-  kept while walking the graph (default 128; more = better recall, slower).
+  kept while walking the graph (default 64; more = better recall, slower).
 - ``"ivf"``: the vectors are split into ``nlist`` cells by k-means (default
   ``4 * sqrt(n)``, at most ``n / 39``); a query scans the ``nprobe`` nearest cells
   (default 32) exactly (``IndexIVFFlat``).

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 METHODS = ("hnsw", "ivf", "ivfpq", "flat")
-_DEFAULTS = {"M": 32, "ef_construction": 100, "ef_search": 128, "nlist": None, "nprobe": 32,
+_DEFAULTS = {"M": 32, "ef_construction": 100, "ef_search": 64, "nlist": None, "nprobe": 32,
              "pq_m": None, "pq_bits": 8, "rerank": 10}
 _USED = {"hnsw": {"M", "ef_construction", "ef_search"}, "ivf": {"nlist", "nprobe"},
          "ivfpq": {"nlist", "nprobe", "pq_m", "pq_bits", "rerank"}, "flat": set()}
