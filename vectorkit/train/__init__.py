@@ -34,6 +34,13 @@ _EXPORTS.update({
     "verification_scores": "vectorkit.train.verification",
     "equal_error_rate": "vectorkit.train.verification",
 })
+# issue 17: probes and explanations (notebook 11, the challenges)
+_EXPORTS.update({
+    "weat": "vectorkit.train.probes",
+    "WEATResult": "vectorkit.train.probes",
+    "occlusion_map": "vectorkit.train.explain",
+    "word_importance": "vectorkit.train.explain",
+})
 _SUBMODULES = {"features"}
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 
