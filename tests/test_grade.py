@@ -180,10 +180,15 @@ COURSE = sorted((ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
 @pytest.mark.slow
 @pytest.mark.parametrize("solution", COURSE, ids=[p.name for p in COURSE])
 def test_course_notebooks_grade_full_marks_and_zero_when_untouched(solution, capsys):
-    """Solution notebook -> Y/Y; its generated student notebook, untouched -> 0/Y."""
+    """Solution notebook -> Y/Y; its generated student notebook, untouched -> 0/Y.
+
+    This is also the run of the student notebooks (nbval runs the solutions): no cell of
+    either may raise, so a student notebook that breaks before its exercises fails here.
+    """
     student = ROOT / "notebooks" / solution.name
     assert main([str(solution), str(student), "--timeout", "600"]) == 0
     out = capsys.readouterr().out
     scores = [line for line in out.splitlines() if line.startswith("score: ")]
     total = scores[0].split("/")[1]
     assert scores == [f"score: {total}/{total}", f"score: 0/{total}"], out
+    assert " raised " not in out, out
