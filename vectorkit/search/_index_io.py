@@ -32,7 +32,7 @@ def _sha256(arr: np.ndarray) -> str:
     return hashlib.sha256(memoryview(arr.reshape(-1)).cast("B") if arr.size else b"").hexdigest()
 
 
-def _path(path) -> Path:
+def as_path(path) -> Path:
     """``path`` as a Path with ``~`` expanded; TypeError for anything that is not a path."""
     import os
 
@@ -47,7 +47,7 @@ def save_index(vectors, ids, metric: str, path) -> None:
 
     Written through a temporary file in the same folder, then renamed into place.
     """
-    path = _path(path)
+    path = as_path(path)
     if path.is_dir():
         raise ValueError(f"`path` must be a file name, got the folder {str(path)!r}")
     for parent in (path.parent, *path.parent.parents):
@@ -127,7 +127,7 @@ def _read_header(member, path):
 
 def load_index(cls, path):
     """Read and verify an index file; return a ``cls`` instance."""
-    path = _path(path)
+    path = as_path(path)
     if not path.is_file():
         raise FileNotFoundError(f"`path`: no index file at {str(path)!r}")
     try:
