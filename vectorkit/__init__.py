@@ -40,6 +40,8 @@ _EXPORTS = {
     "evaluate": "vectorkit.search.metrics",
     "reduce": "vectorkit.reduction",
     "export_projector": "vectorkit.projector",
+    # issue 13: MAP@k
+    "average_precision_at_k": "vectorkit.search.metrics",
 }
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio", "errors", "search", "course"}
