@@ -214,3 +214,9 @@ def test_csv_messages_are_on_one_line(tmp_path):
     assert rows[1]["answer"] == "line 1\nline 2"  # the learner's own text is kept as written
     (roster,) = csv.DictReader(roster_path(tmp_path / "g.csv").open())
     assert roster["nb01.q1"] == "incorrect" and roster["nb01.q4"] == "answered"
+
+
+def test_a_csv_in_a_missing_folder_is_refused_before_grading(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main([str(SOLUTION), "--csv", str(tmp_path / "nowhere" / "grades.csv")])
+    assert "--csv: the folder" in capsys.readouterr().err
