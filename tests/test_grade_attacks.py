@@ -220,3 +220,33 @@ def test_a_csv_in_a_missing_folder_is_refused_before_grading(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main([str(SOLUTION), "--csv", str(tmp_path / "nowhere" / "grades.csv")])
     assert "--csv: the folder" in capsys.readouterr().err
+
+
+def test_transfer_refuses_pickles_and_bounds_sizes():
+    import base64
+    import io
+    import json
+
+    import numpy as np
+
+    from vectorkit.course import _transfer
+
+    arr = np.empty(2, dtype=object)
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=True)
+    forged = json.dumps({"t": "ndarray", "npy": base64.b64encode(buf.getvalue()).decode()})
+    with pytest.raises(_transfer.TransferError):
+        _transfer.loads(forged)
+    with pytest.raises(_transfer.TransferError):
+        _transfer.loads(json.dumps({"t": "object", "class": "os:system", "state": None}),
+                        objects=True)
+    assert isinstance(_transfer.decode({"t": "object", "class": "os:system"}), _transfer.Opaque)
+    big = _transfer.encode(np.zeros(_transfer.MAX_ARRAY_BYTES // 8 + 1))
+    assert big["t"] == "opaque" and "more than the grader accepts" in big["repr"]
+    deep = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(_transfer.TransferError):
+        _transfer.loads(deep)
+    value = {"a": (1, 2.5, float("nan")), "s": {"x"}, "v": np.arange(3, dtype=np.int16)}
+    back = _transfer.loads(_transfer.dumps(value))
+    assert back["a"][:2] == (1, 2.5) and np.isnan(back["a"][2]) and back["s"] == {"x"}
+    assert back["v"].dtype == np.int16 and back["v"].tolist() == [0, 1, 2]

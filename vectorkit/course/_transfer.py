@@ -28,6 +28,8 @@ import numpy as np
 MAX_CHARS = 64 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
+#: Largest array handed over (bytes); a bigger answer arrives as an opaque stand-in.
+MAX_ARRAY_BYTES = 32 * 1024 * 1024
 _OBJECT_PREFIXES = ("vectorkit.exercises.",)
 
 
@@ -76,6 +78,10 @@ def _encode(x, depth: int, count: list[int]):
     if isinstance(x, complex):
         return {"t": "complex", "v": [x.real, x.imag]}
     if isinstance(x, np.ndarray) and x.dtype != object:
+        if x.nbytes > MAX_ARRAY_BYTES:
+            return {"t": "opaque", "type": "numpy.ndarray",
+                    "repr": f"an array of {x.nbytes:,} bytes (shape {x.shape}), more than "
+                            f"the grader accepts ({MAX_ARRAY_BYTES:,})"}
         return {"t": "ndarray", "npy": _npy(x)}
     if isinstance(x, np.generic) and not isinstance(x, np.object_):
         return {"t": "npscalar", "npy": _npy(np.asarray(x))}
