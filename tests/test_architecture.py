@@ -171,7 +171,8 @@ def _tracked(*patterns: str) -> list[Path]:
     return [ROOT / p for p in out] or [p for pat in patterns for p in ROOT.glob(pat)]
 
 
-PRIVATE = re.compile(r"vectorkit\.(?:[a-z]+\.)*_[a-z]\w*")
+# `vectorkit.models._hub`, and `from vectorkit.models import _hub` (a private name imported)
+PRIVATE = re.compile(r"vectorkit\.(?:[a-z]+\.)*_[a-z]\w*|from vectorkit(?:\.\w+)* import [^\n]*\b_[a-z]\w*")
 
 
 @pytest.mark.parametrize("path", _tracked("README.md", "notebooks/*.ipynb",

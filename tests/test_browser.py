@@ -56,15 +56,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _write_notebook(folder) -> str:
+IMAGE_SEARCH_CODE = """\
+import vectorkit as vk
+collection = vk.datasets.load_image_collection()
+vk.widgets.image_search(vk.load_model("image"), collection.images, collection.names, k=4,
+                        query=collection.names.index("face #1"))"""
+
+
+FIGURE_CODE = """\
+%matplotlib inline
+fig, ax = vk.plot.figure("A bar chart of three numbers: 1, 3 and 2.", figsize=(4, 2))
+ax.bar(["a", "b", "c"], [1, 3, 2])"""
+
+
+def _write_notebook(folder, code: str = NOTEBOOK_CODE, name: str = "explorer.ipynb",
+                    *more: str) -> str:
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(NOTEBOOK_CODE)]
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (code, *more)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
-    nbformat.write(nb, os.path.join(folder, "explorer.ipynb"))
-    return "explorer.ipynb"
+    nbformat.write(nb, os.path.join(folder, name))
+    return name
 
 
 def _wait_for_server(url: str, proc: subprocess.Popen, log_path, timeout: float = 120.0):
@@ -120,6 +134,7 @@ def jupyterlab(tmp_path, chromium):
     work = tmp_path / "work"
     work.mkdir()
     notebook = _write_notebook(work)
+    _write_notebook(work, IMAGE_SEARCH_CODE, "image_search.ipynb", FIGURE_CODE)
     port, token = _free_port(), secrets.token_hex(24)
     env = dict(os.environ)
     for var, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTERLAB_SETTINGS_DIR", "settings"),
@@ -211,3 +226,46 @@ def test_similarity_explorer_in_a_real_browser(chromium, jupyterlab, tmp_path):
     assert "Error displaying widget" not in body
     assert float(after) < float(before) - 0.1, (before, after)  # tax vs kitten: less similar
     assert not [e for e in errors if "widget" in e.lower()], errors
+
+
+def test_image_search_picture_is_described_only_to_screen_readers(chromium, jupyterlab,
+                                                                    tmp_path):
+    """The figure of vk.widgets.image_search is an <img> whose alt text describes it; the
+    description is not printed a second time as visible text under the picture."""
+    from playwright.sync_api import sync_playwright
+
+    base, token, _, _ = jupyterlab
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=chromium, headless=True,
+            args=CHROMIUM_FLAGS, chromium_sandbox=False, viewport={"width": 1280, "height": 1000})
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.goto(f"{base}/lab/tree/image_search.ipynb?token={token}", timeout=90_000)
+            editor = page.locator(".jp-Notebook .jp-Cell .cm-content").first
+            editor.wait_for(timeout=90_000)
+            _wait_for_idle_kernel(base, token)
+            editor.click()
+            page.keyboard.press("Control+Enter")
+            img = page.locator(".vk-image-search img").first
+            img.wait_for(timeout=120_000)
+            alt = img.get_attribute("alt")
+            visible = page.locator(".vk-image-search").inner_text()
+            role_name = page.get_by_role("img", name="Search results titled").count()
+            options = page.locator(".vk-image-search select option").count()
+            page.keyboard.press("Shift+Enter")   # leave the widget cell ...
+            page.keyboard.press("Shift+Enter")   # ... and run the plain figure
+            figure = page.locator(".jp-OutputArea-output img[alt^='A bar chart']")
+            figure.wait_for(timeout=60_000)
+            figure_alt = figure.get_attribute("alt")
+            outputs = page.locator(".jp-Cell").nth(1).locator(".jp-OutputArea").inner_text()
+            body = page.locator("body").inner_text()
+        finally:
+            context.close()
+    assert "Error displaying widget" not in body
+    assert alt and alt.startswith("Search results titled \"Nearest to 'face #1'\"")
+    assert role_name >= 1                      # what the accessibility tree exposes
+    assert alt[:40] not in visible and "ranked by cosine" not in visible
+    assert options == 108
+    assert figure_alt == "A bar chart of three numbers: 1, 3 and 2."
+    assert "A bar chart of three" not in outputs    # described, not captioned

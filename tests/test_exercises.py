@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
 import vectorkit as vk
 from vectorkit.exercises import (
@@ -134,9 +134,10 @@ def test_hints_are_graded_and_bounded():
     q = ValueQuestion("?", 4, hints=["first", "second"])
     assert "Hint 1 of 2" in repr(q.hint()) and "first" in repr(q.hint(1))
     assert "second" in repr(q.hint(2)) and "Hint 2 of 2" in q.hint(2)._repr_html_()
-    for bad in (0, 3, 1.0, True, "1"):
-        with pytest.raises(ValueError, match="`n` must be an int from 1 to 2"):
-            q.hint(bad)
+    for bad in (0, 1.0, True, "1"):  # no traceback: a note saying how hints are numbered
+        assert "numbered 1 to 2" in repr(q.hint(bad))
+    past = repr(q.hint(3))
+    assert "no more hints" in past and "solution()" in past
     assert "no hints" in repr(ValueQuestion("?", 4).hint())
 
 
@@ -162,7 +163,13 @@ def test_question_arguments_are_validated():
     with pytest.raises(ValueError, match="`check_fn`"):
         FreeCheckQuestion("?", 3, reference=1)
     with pytest.raises(ValueError, match="`solution`"):
-        ThoughtQuestion("?", solution=" ")
+        ThoughtQuestion("?", solution=3)
+    with pytest.raises(ValueError, match="`time_limit`"):
+        FunctionQuestion("?", abs, [Case((1,))], time_limit=0)
+    with pytest.raises(ValueError, match="`forbidden`"):
+        FunctionQuestion("?", abs, [Case((1,))], forbidden=["vectorkit.no_such_function"])
+    with pytest.raises(ValueError, match="`choices` must contain the answer"):
+        ValueQuestion("?", "a", choices=["b", "c"])
 
 
 # --- function questions ------------------------------------------------------------------------
@@ -258,7 +265,11 @@ def test_function_question_detects_mutated_inputs_and_forbidden_functions():
 
     assert "changed its input `values`" in q.check(in_place).message
     assert "library function builtins.sorted" in q.check(sorted).message
-    assert q.check(lambda v: sorted(v)).status == "correct"
+    wrapped = q.check(lambda v: sorted(v))  # calling it is caught too (issue 12)
+    assert wrapped.kind == "forbidden" and "calls builtins.sorted" in wrapped.message
+    assert q.check(lambda v: [min(v), *[x for x in v if x != min(v) and x != max(v)],
+                              max(v)]).correct
+    assert sorted([2, 1]) == [1, 2]  # put back afterwards
 
 
 def test_function_question_custom_compare():
@@ -293,7 +304,8 @@ def test_bind_questions_names_registers_and_summarises():
           "helper": ValueQuestion("?", 0)}
     progress = bind_questions(ns)
     assert [ns[k].id for k in ("q2", "q10")] == ["nb42.q2", "nb42.q10"]
-    assert ns["helper"].id == ""
+    assert "helper" not in [q["question"] for q in _registry.snapshot()["modules"]["course.nb42"]]
+    ns["helper"].check(0)  # a practice question has a view but is never recorded
     assert [q["question"] for q in _registry.snapshot()["modules"]["course.nb42"]] == \
         ["q2", "q3", "q10"]
     ns["q2"].check(2)
@@ -386,12 +398,28 @@ def _cosines(query, vectors):
     return m @ q / (np.linalg.norm(m, axis=1) * np.linalg.norm(q))
 
 
+_A, _B = np.array([1.0, 2, 2]), np.array([2.0, -1, 2])
+
+
+def _near(x, value):
+    return abs(float(x) - value) < 1e-3
+
+
 NB01_WRONG = {
-    "q1": [4, 4 / 3, 4 / 81, 8 / 9, -4 / 9, 0.5, 0.4, "0.44"],
-    "q2": [_dot, _one_norm, _squared, _absolute, _nan_for_zero, _zero_for_zero, _pure_python,
-           vk.cosine_similarity, lambda a, b: 1.0],
-    "q3": [_by_dot, _by_distance, lambda q, m: int(np.argmin(_cosines(q, m))),
-           lambda q, m: int(np.argmax(_cosines(q, m))) + 1,
+    "q1": [Wrong(4, "dot product", lambda x: _near(x, _A @ _B)),
+           Wrong(4 / 3, "length of only one", lambda x: _near(x, _A @ _B / np.linalg.norm(_A))),
+           Wrong(4 / 81, "squared lengths", lambda x: _near(x, _A @ _B / (_A @ _A * (_B @ _B)))),
+           Wrong(8 / 9, "2 \u00d7 (-1) is negative",
+                 lambda x: _near(x, (_A @ np.abs(_B)) / 9) and _B[1] < 0),
+           Wrong(-4 / 9, "sign is wrong", lambda x: x < 0 < _A @ _B),
+           0.5, 0.4, "0.44"],
+    "q2": [Wrong(_dot, "above 1 for two identical vectors"), Wrong(_one_norm, "above 1"),
+           Wrong(_squared, "squared lengths"), Wrong(_absolute, "absolute values"),
+           Wrong(_nan_for_zero, "raise ValueError"), Wrong(_zero_for_zero, "raise ValueError"),
+           Wrong(_pure_python, "raise ValueError"), vk.cosine_similarity, lambda a, b: 1.0],
+    "q3": [Wrong(_by_dot, "largest dot product"), Wrong(_by_distance, "Euclidean distance"),
+           Wrong(lambda q, m: int(np.argmin(_cosines(q, m))), "least similar row"),
+           Wrong(lambda q, m: int(np.argmax(_cosines(q, m))) + 1, "one too high"),
            lambda q, m: float(np.max(_cosines(q, m))),
            lambda q, m: np.asarray(m)[int(np.argmax(_cosines(q, m)))]],
 }

@@ -9,18 +9,53 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
 from vectorkit.exercises import nb00, questions
 from vectorkit.models import ALIASES, SPECS
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "00_start_here.ipynb"
 
+def _honey_distances() -> dict[str, float]:
+    centres = {s: np.mean([nb00.KITCHEN[i] for i in items], axis=0)
+               for s, items in nb00.SHELVES.items()}
+    return {s: float(np.linalg.norm(c - np.array(nb00.HONEY))) for s, c in centres.items()}
+
+
+def _second_nearest(shelf) -> bool:
+    ranked = sorted(_honey_distances(), key=_honey_distances().get)
+    return ranked.index(shelf.strip().casefold()) == 1
+
+
+def _far(shelf) -> bool:
+    d = _honey_distances()
+    return d[shelf] > 1.5 * min(d.values())
+
+
+def _names_a_shelf_with_more(text) -> bool:
+    t = text.strip().casefold()
+    return t not in nb00.SHELVES and any(s in t for s in nb00.SHELVES)
+
+
+def _modality(name) -> str:
+    return SPECS[name].modality
+
+
 NB00_WRONG = {
-    "q1": ["drinks", "spices", "sauces", "Baking shelf", "honey", 0],
+    "q1": [Wrong("drinks", "a little farther", _second_nearest),
+           Wrong("spices", "far from the honey", _far), Wrong("sauces", "far from the honey", _far),
+           Wrong("Baking shelf", "only the shelf's name", _names_a_shelf_with_more), 0],
     "q2": [("sugar", "salt"), ["cumin", "orange juice"], ("flour", "salt"), "flour",
            ("flour", "soy sauce", "salt"), 7.5],
-    "q3": ["mobilenet-v2", "image", "efficientnet", "use-multilingual", "musicnn", 1280],
+    "q3": [Wrong("mobilenet-v2", "TF Hub image model",
+                 lambda n: _modality(n) == "image" and SPECS[n].source == "tfhub"),
+           Wrong("image", "modality name", lambda n: n in ALIASES),
+           Wrong("efficientnet", "full name", lambda n: n in ALIASES["image"] and n not in SPECS),
+           Wrong("use-multilingual", "a text model", lambda n: _modality(n) == "text"),
+           Wrong("musicnn", "an audio model", lambda n: _modality(n) == "audio"),
+           Wrong("EfficientNet-B7", "not one of the model names",
+                 lambda n: n.casefold() not in SPECS),
+           1280],
 }
 
 

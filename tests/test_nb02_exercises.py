@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
-from vectorkit.exercises._checker import nb02
+from vectorkit.exercises import nb02
 from vectorkit.exercises._checker import registry as _registry
 
 
@@ -81,11 +83,58 @@ def _acc_no_check(source, target):
     return float(np.mean((s @ t.T).argmax(axis=1) == np.arange(len(s))))
 
 
+@functools.cache
+def _data():
+    """The means and scores the questions are about, computed here without the checker."""
+    import vectorkit as vk
+
+    model = vk.load_model("text")
+    v = np.asarray(model.embed(nb02.ODD_ONE_OUT), dtype=float)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    sims = v @ v.T
+    means = (sims.sum(axis=1) - 1) / 4
+    c = np.asarray(model.embed(nb02.ENGLISH_CANDIDATES), dtype=float)
+    q = np.asarray(model.embed(nb02.GERMAN_QUERY), dtype=float)
+    scores = c @ q / (np.linalg.norm(c, axis=1) * np.linalg.norm(q))
+    return means, scores
+
+
+def _highest_mean(a):
+    return a == int(np.argmax(_data()[0]))
+
+
+def _middle_mean(a):
+    means = _data()[0]
+    return means.min() < means[a] < means.max()
+
+
+def _least_similar(a):
+    return a == int(np.argmin(_data()[1]))
+
+
+def _setting_only(a):
+    sentence = nb02.ENGLISH_CANDIDATES[a].lower()
+    scores = _data()[1]
+    return (("restaurant" in sentence or "lost" in sentence or "forgot" in sentence)
+            and "keys" not in sentence and scores[a] < scores.max())
+
+
 WRONG = {
-    "q1": [3, 1, 0, 4, 2.5],
-    "q2": [_pair_dot, _pair_diagonal, _pair_zero_mask_argmin, _pair_similarities],
-    "q3": [4, 0, 1, 2],
-    "q4": [_acc_dot, _acc_axis, _acc_count, _acc_no_check],
+    # nb02 exercise 1: means [0.292, 0.323, 0.183, 0.351, 0.339]; 3 is what argmax gives
+    "q1": [Wrong(3, says="HIGHEST", fact=_highest_mean),
+           Wrong(1, says="neither the lowest nor the highest", fact=_middle_mean),
+           Wrong(0, says="neither the lowest nor the highest", fact=_middle_mean),
+           Wrong(4, says="neither the lowest nor the highest", fact=_middle_mean),
+           Wrong(5, says="from 0 to 4", fact=lambda a: a >= len(nb02.ODD_ONE_OUT)),
+           2.5],
+    "q2": [Wrong(_pair_dot, says="dot product"), _pair_diagonal,
+           Wrong(_pair_zero_mask_argmin, says="LEAST similar"), _pair_similarities],
+    "q3": [Wrong(4, says="shares only the setting", fact=_setting_only),
+           Wrong(0, says="LEAST similar", fact=_least_similar),
+           Wrong(1, says="shares only the setting", fact=_setting_only),
+           Wrong(2, says="shares only the setting", fact=_setting_only)],
+    "q4": [Wrong(_acc_dot, says="dot product"), Wrong(_acc_axis, says="wrong axis"),
+           Wrong(_acc_count, says="NUMBER"), Wrong(_acc_no_check, says="raise ValueError")],
 }
 
 
@@ -93,17 +142,17 @@ def test_nb02_contract():
     assert_exercise_contract(nb02, WRONG)
 
 
-@pytest.mark.parametrize("question, answer, words", [
-    ("q1", 3, "one too high"),
-    ("q1", 1, "np.argmin"),
-    ("q3", 4, "one too high"),
-    ("q3", 0, "np.argmax"),
-    ("q3", 1, "shares only the setting"),
-])
-def test_value_mistakes_are_explained(question, answer, words):
-    result = getattr(nb02, question).check(answer)
-    assert result.status == "incorrect"
-    assert words in result.message
+def test_value_mistakes_never_use_the_offset_to_the_answer():
+    """Issue 12: "one too high" was false for the argmax slip and gave the answer away."""
+    for question, answer in (("q1", 3), ("q3", 4)):
+        message = getattr(nb02, question).check(answer).message
+        assert "one too high" not in message and "too high" not in message, message
+
+
+def test_the_mistake_data_is_the_model_data():
+    means, scores = _data()
+    np.testing.assert_allclose(nb02.odd_one_out_means(), means, atol=1e-5)
+    np.testing.assert_allclose(nb02.candidate_scores(), scores, atol=1e-5)
 
 
 @pytest.mark.parametrize("func, words", [

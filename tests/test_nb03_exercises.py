@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 from test_text_datasets import _content_words
 
 import vectorkit as vk
@@ -56,11 +56,17 @@ def _rrf(query):
     return sorted(scores, key=lambda d: -scores[d])[:10]
 
 
+def _top_three(query):
+    return nb03._search(query, k=3)
+
+
 def test_nb03_contract():
     assert_exercise_contract(nb03, {
-        "q1": [_precision_instead, _ignores_k, _zero_on_empty],
-        "q2": [_worst_first, _positions, _no_k_check],
-        "q3": [nb03._bm25_ranking, _fixed_order],
+        "q1": [Wrong(_precision_instead, "precision@k"), Wrong(_ignores_k, "ranked[:k]"),
+               Wrong(_zero_on_empty, "raise ValueError")],
+        "q2": [Wrong(_worst_first, "least similar document first"), _positions,
+               Wrong(_no_k_check, "raise ValueError")],
+        "q3": [nb03._bm25_ranking, _fixed_order, _top_three],
         "q4": [nb03._semantic_ranking, nb03._bm25_ranking, _rrf],
     })
 
@@ -90,7 +96,7 @@ def test_search_accepts_swaps_of_equal_scores_only():
     j = int(np.argmax(gaps))
     other = list(ranked)
     other[j], other[j + 1] = other[j + 1], other[j]
-    assert nb03._ranking_reason(other, ranked) == "that is not right"
+    assert nb03._ranking_reason(other, ranked) is False
 
 
 def test_ranking_answers_are_validated():
@@ -153,3 +159,26 @@ def test_hidden_queries_are_honest():
 ])
 def test_code_detector(query, expected):
     assert nb03._has_code(query) is expected
+
+
+def test_a_ranking_shorter_than_the_top_10_is_refused():
+    """Issue 12: a 3-id ranking used to pass "at least the top 10"."""
+    for question in (nb03.q3, nb03.q4):
+        result = question.check(_top_three)
+        assert result.status == "incorrect" and "at least the top 10" in result.message
+
+
+def test_wrapping_the_library_is_refused_by_behaviour():
+    """Issue 12: wrapping vk.recall_at_k or vk.Index used to pass."""
+    wrapped = nb03.q1.check(lambda ranked, relevant, k: vk.recall_at_k(ranked, relevant, k))
+    assert wrapped.kind == "forbidden" and "vk.recall_at_k" in wrapped.message
+    bench = nb03._bench()
+    index = vk.Index(bench["vectors"], ids=bench["ids"])
+
+    def with_index(query, k=5):
+        if k < 1:
+            raise ValueError("k")
+        return list(index.search(bench["model"].embed(query), k=min(k, len(bench["ids"]))).ids)
+    result = nb03.q2.check(with_index)
+    assert result.kind == "forbidden" and "vk.Index.search" in result.message
+    assert len(index.search(bench["vectors"][0], k=1).ids) == 1  # restored afterwards

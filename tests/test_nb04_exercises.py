@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
-from exercise_contract import assert_exercise_contract
+from exercise_contract import Wrong, assert_exercise_contract
 
-from vectorkit.exercises._checker import nb04
+from vectorkit.exercises import nb04
 from vectorkit.exercises._checker import registry as _registry
 
 
@@ -67,11 +69,64 @@ def _inv_scalar(embed, image):
     return _cos(embed(image), embed(image[:, ::-1]))
 
 
+def _inv_sum(embed, image):
+    return embed(image) + embed(image[:, ::-1])
+
+
+def _inv_seven_sums(embed, image):
+    return 7 * (embed(image) + embed(image[:, ::-1]))
+
+
+@functools.cache
+def _model_data():
+    """Cosines to grace_hopper and of the changed cats, computed here without the checker."""
+    import vectorkit as vk
+
+    model = vk.load_model("image")
+    images = vk.datasets.load_images()
+    names = [im.name for im in images]
+    vectors = np.asarray(model.embed([im.image for im in images]), dtype=float)
+    to_grace = {n: _cos(v, vectors[names.index("grace_hopper")]) for n, v in zip(names, vectors, strict=True)}
+    cat = images[names.index("chelsea")].image
+    changed = {n: _cos(model.embed(f(cat)), vectors[names.index("chelsea")])
+               for n, f in nb04.TRANSFORMS.items()}
+    return to_grace, changed
+
+
+def _least_similar_to_grace(name):
+    to_grace = _model_data()[0]
+    return name.strip().casefold() in sorted(to_grace, key=to_grace.get)[:3]
+
+
+def _changes_least(name):
+    changed = _model_data()[1]
+    return name == max(changed, key=changed.get)
+
+
+def _second_worst(name):
+    changed = _model_data()[1]
+    return sorted(changed, key=changed.get)[1] == name
+
+
 WRONG = {
-    "q1": ["grace_hopper", "grass", "camera", "Chelsea", 14, "the astronaut photo"],
-    "q2": [_flip_updown, _flip_none, _flip_dot, _flip_distance, _flip_channels, _flip_in_place],
-    "q3": ["mirror", "centre crop", "blur", "upside-down", "tiny"],
-    "q5": [_inv_concat, _inv_updown, _inv_plain, _inv_scalar],
+    "q1": [Wrong("grace_hopper", "most similar to itself", lambda n: n == "grace_hopper"),
+           Wrong("grass", "LEAST similar", _least_similar_to_grace),
+           Wrong("Chelsea", "LEAST similar", _least_similar_to_grace),
+           Wrong("camera", "is one of the 16 image names, but not the right one"), 14,
+           Wrong("the astronaut photo", "name of one of the 16 images",
+                 lambda n: n not in nb04.IMAGE_NAMES)],
+    "q2": [Wrong(_flip_updown, "upside down"), Wrong(_flip_none, "with itself"),
+           Wrong(_flip_dot, "dot product"), Wrong(_flip_distance, "distance"),
+           Wrong(_flip_channels, "as if it compared the image with itself"),
+           _flip_in_place],
+    "q3": [Wrong("mirror", "LEAST", _changes_least),
+           Wrong("centre crop", "even more", _second_worst),
+           Wrong("blur", "is one of the changes in ex.TRANSFORMS, but not the right one"),
+           Wrong("upside-down", "names in ex.TRANSFORMS", lambda n: n not in nb04.TRANSFORMS),
+           Wrong("tiny", "names in ex.TRANSFORMS", lambda n: n not in nb04.TRANSFORMS)],
+    "q5": [Wrong(_inv_concat, "twice as long"), Wrong(_inv_updown, "upside down"),
+           Wrong(_inv_plain, "alone"), _inv_scalar, Wrong(_inv_sum, "SUM"),
+           Wrong(_inv_seven_sums, "another length")],
 }
 
 
@@ -138,8 +193,11 @@ def test_invariant_mistakes_are_explained(func, words):
     assert words in result.message
 
 
-def test_invariant_embed_accepts_the_sum_and_is_mirror_invariant():
-    assert nb04.q5.check(lambda e, im: e(im) + e(im[:, ::-1])).correct
+def test_invariant_embed_wants_the_mean_and_is_mirror_invariant():
+    """Issue 12: the sum and 7 x the sum used to pass (only the direction was compared)."""
+    for wrong in (_inv_sum, _inv_seven_sums):
+        assert nb04.q5.check(wrong).status == "incorrect"
+    assert nb04.q5.check(lambda e, im: (np.asarray(e(im)) + e(im[:, ::-1])) * 0.5).correct
     embed, image = nb04.ToyEmbedder("mixed"), nb04._gradient(6, 9, 7)
     np.testing.assert_allclose(nb04._mirror_invariant_embed(embed, image),
                                nb04._mirror_invariant_embed(embed, image[:, ::-1]))

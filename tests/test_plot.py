@@ -4,6 +4,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import html  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -135,6 +137,9 @@ def test_given_ax_is_returned_and_described():
     assert vk.plot.alt_text(a1).startswith("Scatter plot")
     assert vk.plot.alt_text(a2).startswith("Horizontal bar chart")
     assert "Scatter plot" in vk.plot.alt_text(fig) and "bar chart" in vk.plot.alt_text(fig)
+    # the caller's plain plt.subplots figure now shows its description in a notebook
+    assert isinstance(fig, AltFigure)
+    assert fig._repr_mimebundle_()[1]["image/png"]["alt"] == vk.plot.alt_text(fig)
     with pytest.raises(ValueError, match="3-D Axes"):
         vk.plot.scatter(np.ones((3, 3)), ax=a1)
     with pytest.raises(TypeError, match="`ax` must be a matplotlib Axes"):
@@ -308,6 +313,10 @@ def test_notebook_output_carries_alt_text():
         assert data["text/plain"] == alt
         assert data["image/png"][:4] == b"\x89PNG" or data["image/png"].startswith("iVBOR")
         assert md["image/png"]["alt"] == alt
+        # JupyterLab shows text/html before image/png and ignores image metadata: the same
+        # picture as <img alt> is what reaches its screen-reader users
+        assert data["text/html"].startswith('<img src="data:image/png;base64,' + data["image/png"][:20])
+        assert f'alt="{html.escape(alt)}"' in data["text/html"]
         # shown as the cell's result, it is closed so the inline backend won't draw it twice
         assert not plt.fignum_exists(fig.number)
     finally:
@@ -364,3 +373,31 @@ def test_alt_text_in_an_executed_notebook_and_its_html_export():
         assert label in images[0]["data"]["text/plain"]
     html, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
     assert 'alt="Horizontal bar chart of the top 2 classes' in html
+
+
+def _overlaps(fig, texts) -> list[tuple[str, str]]:
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    return [(a, b) for k, (a, box_a) in enumerate(boxes) for b, box_b in boxes[k + 1:]
+            if box_a.overlaps(box_b)]
+
+
+def test_scatter_texts_of_crowded_points_do_not_overlap():
+    """nb05's t-SNE map: labels of nearby sounds used to sit on top of each other."""
+    rng = np.random.default_rng(0)
+    pts = np.concatenate([rng.normal(0, 0.3, (12, 2)), rng.normal(5, 0.3, (12, 2))])
+    names = [f"noise colour {k}" for k in range(24)]
+    fig = vk.plot.scatter(pts, labels=["a"] * 12 + ["b"] * 12, texts=names)
+    texts = [t for t in fig.axes[0].texts if t.get_text() in names]
+    assert len(texts) == 24 and _overlaps(fig, texts) == []
+
+
+def test_scatter_legend_is_titled_by_what_it_labels():
+    P = np.array([[0, 0], [0, 1], [5, 5]])
+    fig = vk.plot.scatter(P, labels=["rain", "rain", "sun"], legend_title="weather")
+    assert fig.axes[0].get_legend().get_title().get_text() == "weather"
+    assert "coloured by weather: 2 groups" in vk.plot.alt_text(fig)
+    untitled = vk.plot.scatter(P, labels=["rain", "rain", "sun"])
+    assert untitled.axes[0].get_legend().get_title().get_text() == ""   # never "label"
+    assert vk.plot.scatter(P, figsize=(9, 4)).get_size_inches().tolist() == [9, 4]

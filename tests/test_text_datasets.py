@@ -6,8 +6,10 @@ import importlib.util
 import re
 from collections import Counter
 
+import numpy as np
 import pytest
 
+import vectorkit as vk
 from vectorkit.datasets import _text
 
 LOADERS = [name for name in dir(_text) if name.startswith("load_")]
@@ -319,3 +321,22 @@ def test_parallel_rows_are_aligned_according_to_the_multilingual_encoder():
     top1 = _tool("validate_text").crosslingual_top1(vk.load_model("text"))
     assert len(top1) == len(_text.PARALLEL_LANGUAGES) * (len(_text.PARALLEL_LANGUAGES) - 1)
     assert min(top1.values()) >= 0.8, top1
+
+
+# --- graded similarity pairs (issue 12) -------------------------------------------------------
+
+def test_similarity_pairs_shape_grades_and_documentation():
+    from vectorkit.datasets import _pairs
+
+    pairs = vk.datasets.load_similarity_pairs()
+    assert list(pairs.columns) == ["id", "sentence_a", "sentence_b", "grade"]
+    assert len(pairs) == 60 and pairs.id.is_unique
+    _clean_text(pairs.sentence_a)
+    _clean_text(pairs.sentence_b)
+    assert pairs.grade.between(0, 5).all() and ((pairs.grade * 2) % 1 == 0).all()  # half points
+    assert (pairs.sentence_a != pairs.sentence_b).all()
+    # every part of the scale is used, and both ends several times
+    assert set(np.floor(pairs.grade).astype(int)) == set(vk.datasets.SIMILARITY_GRADES)
+    assert (pairs.grade >= 4.5).sum() >= 10 and (pairs.grade <= 1).sum() >= 5
+    doc = _pairs.load_similarity_pairs.__doc__
+    assert "Origin:" in doc and "CC0-1.0" in doc and "Returns:" in doc and ">>> " in doc

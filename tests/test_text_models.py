@@ -109,9 +109,10 @@ def test_unknown_names(monkeypatch):
         vk.load_model("txt")
 
 
-def test_list_models_lists_all_six():
+def test_list_models_lists_all_seven():
     rows = vk.list_models()
-    assert [r.name for r in rows] == ["use-multilingual", "use", "efficientnet-lite0",
+    assert [r.name for r in rows] == ["use-multilingual", "use", "all-minilm-l6-v2",
+                                      "efficientnet-lite0",
                                       "mobilenet-v2", "musicnn", "yamnet"]
     by = {r.name: r for r in rows}
     assert by["use-multilingual"].available

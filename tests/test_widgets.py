@@ -4,6 +4,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import html  # noqa: E402
+import re  # noqa: E402
 import zlib  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
@@ -227,13 +229,26 @@ def test_image_search_widget():
     imgs, names = _images()
     w = vk.widgets.image_search(FakeImage(), imgs, names, k=2)
     assert w.hits[0][0] == 1  # red's nearest is red2
-    png = w.picture.value
+    png = w.png
     assert png[:4] == b"\x89PNG"
     w.picker.value = 2
-    assert w.hits[0][0] != 2 and w.picture.value != png
+    assert w.hits[0][0] != 2 and w.png != png
     assert "Nearest to 'blue'" in w.summary()
     bundle = w._repr_mimebundle_()
     assert 'alt="Search results titled' in bundle["text/html"]
+
+
+def test_figure_widgets_describe_the_picture_only_in_its_alt_text(clusters):
+    """The alt text reaches screen readers through <img alt>, never as a visible caption."""
+    imgs, names = _images()
+    explorer = vk.widgets.projection_explorer(*clusters, perplexity=5)
+    for w in (vk.widgets.image_search(FakeImage(), imgs, names, k=2), explorer):
+        assert w.alt and w.picture.value.startswith("<img ")
+        assert f'alt="{html.escape(w.alt)}"' in w.picture.value
+        visible = re.sub(r"<[^>]+>", "", w.picture.value + w.caption.value)
+        assert w.alt[:30] not in visible and not visible.strip()
+        static = w._repr_mimebundle_()["text/html"]
+        assert re.sub(r"<[^>]+>", "", static).strip() == ""
 
 
 def test_image_search_static_and_bad_input():
@@ -357,9 +372,9 @@ def test_projection_explorer_widget(clusters):
     assert w.method.value == "pca" and w.perplexity.disabled
     assert w.perplexity.max == 7  # (24 - 1) // 3
     np.testing.assert_allclose(w.points, vk.reduce(X, "pca"))
-    pca_png = w.picture.value
+    pca_png = w.png
     w.method.value = "tsne"
-    assert not w.perplexity.disabled and w.picture.value != pca_png
+    assert not w.perplexity.disabled and w.png != pca_png
     np.testing.assert_array_equal(w.points, vk.reduce(X, "tsne", perplexity=5))
     tsne5 = w.points
     w.perplexity.value = 2
@@ -414,3 +429,51 @@ def test_projection_umap_without_umap_learn_names_the_install(clusters, monkeypa
     X, labels = clusters
     with pytest.raises(ImportError, match=r'pip install "vectorkit\[umap\]"'):
         vk.widgets.projection_explorer(X, labels, method="umap")
+
+
+# ---- score bars (issue 12) ----------------------------------------------------------------
+
+def _fill(html_bar: str) -> tuple[float, float]:
+    """(left %, width %) of the coloured fill of one bar."""
+    left, width = re.search(r"left:([\d.]+)%;width:([\d.]+)%", html_bar).groups()
+    return float(left), float(width)
+
+
+@pytest.mark.parametrize("value, left, width", [
+    (0.04, 50.0, 2.0),      # a sliver right of the zero tick, not a half-full bar
+    (-0.5, 25.0, 25.0),     # negative: from the value to zero, left of the tick
+    (1.0, 50.0, 50.0),
+    (0.0, 50.0, 0.0),
+    (3.0, 50.0, 50.0),      # clipped to the scale
+])
+def test_a_bar_on_a_scale_through_zero_fills_from_a_zero_tick(value, left, width):
+    b = _common.bar(value, -1, 1)
+    assert _fill(b) == pytest.approx((left, width))
+    assert "left:calc(50.0% - 1px)" in b                       # the zero tick
+    assert f'aria-label="{_common.fmt(value)} on a scale from -1 to 1"' in b
+
+
+def test_a_bar_on_a_scale_from_zero_has_no_tick():
+    b = _common.bar(0.25, 0, 1)
+    assert _fill(b) == (0.0, 25.0) and "calc(" not in b
+
+
+def test_audio_report_keeps_probabilities_and_cosines_apart():
+    w = vk.widgets.audio_explorer(FakeAudio(), [tone(220), tone(230), tone(1800)],
+                                  ["A3", "A3+", "high"], sample_rate=8000, k=1)
+    tags, near = w.report.value.split('<table class="vk-nearest">')
+    assert "from 0 to 1" in tags and "-1 to 1" not in tags and "calc(" not in tags
+    assert "from -1 to 1" in near and "calc(50.0% - 1px)" in near
+    colours = {re.search(r"background:(#\w+)\"></div>", b).group(1)
+               for b in re.findall(r'<div style="display:inline-block.*?</div>', tags)}
+    assert "#2a7ab0" not in colours  # tag bars are not drawn like cosine bars
+
+
+def test_semantic_results_use_the_cosine_scale_and_keyword_results_say_relative():
+    from vectorkit.widgets._search import results_html
+
+    eng = vk.widgets.SearchEngine(DOCS, FakeText())
+    semantic = results_html("cat", "semantic", eng.search("cat", "semantic"))
+    assert "cosine, -1 to 1" in semantic and "calc(50.0% - 1px)" in semantic
+    keyword = results_html("cat", "keyword", eng.search("cat", "keyword"))
+    assert "relative to the best" in keyword and "calc(" not in keyword

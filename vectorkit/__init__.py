@@ -43,15 +43,44 @@ _EXPORTS = {
     # issue 13: MAP@k
     "average_precision_at_k": "vectorkit.search.metrics",
 }
+# issue 18: search at scale (approximate indexes, the Milvus vector store)
+_EXPORTS.update({
+    "VectorStore": "vectorkit.search.store",
+    "ApproxIndex": "vectorkit.search._ann",
+})
+# issue 18: the ingestion pipeline
+_EXPORTS.update({
+    "ingest": "vectorkit.search.ingest",
+    "IngestSummary": "vectorkit.search.ingest",
+    "search_collection": "vectorkit.search.collection",
+})
+# issue 16 (course part 3: applications)
+_EXPORTS.update({
+    "EmbeddingTransformer": "vectorkit.models._sklearn",
+    "images_as_text": "vectorkit.models._images_as_text",
+})
+# issue 17: retrieval-augmented answers (vk.rag) and chunking text for them
+_EXPORTS.update({
+    "chunk_text": "vectorkit.search._chunk",
+})
 _SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
                "images", "audio", "errors", "search", "course"}
+_ALIASES = {"rag": "vectorkit.search.rag"}  # public name -> the module it is
+# issue 15: building embeddings (vk.train, vk.features) and quantised search
+_SUBMODULES |= {"train"}
+_EXPORTS.update({
+    "features": "vectorkit.train",
+    "quantize": "vectorkit.search._quantize",
+})
 
-__all__ = sorted([*_EXPORTS, *_SUBMODULES])
+__all__ = sorted([*_EXPORTS, *_SUBMODULES, *_ALIASES])
 
 
 def __getattr__(name: str):
     if name in _SUBMODULES:
         return importlib.import_module(f"vectorkit.{name}")
+    if name in _ALIASES:
+        return importlib.import_module(_ALIASES[name])
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'vectorkit' has no attribute {name!r}")

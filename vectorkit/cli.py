@@ -1,4 +1,4 @@
-"""The ``vectorkit`` command: doctor, models (list/download/clear), grade."""
+"""The ``vectorkit`` command: doctor, models (list/download/clear), grade, ingest, search."""
 
 from __future__ import annotations
 
@@ -89,11 +89,11 @@ def doctor(check_hub: bool = False, out=None, run_models: bool = True) -> int:
                         "tf-keras 'setuptools<81'")
 
     from vectorkit import models
-    from vectorkit.models import ALIASES, list_models
+    from vectorkit.models import ALIASES, SHORT_NAMES, list_models
 
     say("== models (the modality names text/image/audio use the bundled ones)")
     for st in list_models():
-        alias = [k for k, v in ALIASES.items() if v == st.name]
+        alias = [k for k, v in {**ALIASES, **SHORT_NAMES}.items() if v == st.name]
         tag = f" [{alias[0]}]" if alias else ""
         say(f"  {'ok ' if st.available else 'no '} {st.name + tag:<26} {st.modality:<6} "
             f"{st.source:<8} dim {st.dim:<5} {st.reason}")
@@ -112,6 +112,15 @@ def doctor(check_hub: bool = False, out=None, run_models: bool = True) -> int:
                 say(f"  no  {st.name:<20} {type(exc).__name__}: {exc}")
                 problems.append(f"bundled model {st.name!r} is installed but fails to run: "
                                 f"{type(exc).__name__}: {exc}")
+    say("== search backends (issue 18)")
+    from vectorkit.search.backends import search_backends
+
+    for b in search_backends():
+        say(f"  {'ok ' if b.available else 'no '} {b.name:<14} {b.detail}")
+        if not b.available:
+            say(f"       used by {b.used_by}; fix: {b.fix}")
+            if b.name == "faiss":  # a dependency of vectorkit; the Milvus ones are extras
+                problems.append(f"faiss is unavailable: {b.detail}")
     say("== caches")
     from vectorkit._paths import embedding_cache_dir
 
@@ -194,7 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     p_grade = sub.add_parser("grade", help="execute and grade exercise notebooks",
                              add_help=False)
     p_grade.add_argument("rest", nargs=argparse.REMAINDER)  # handled above; listed for --help
+    from vectorkit._cli import store as _store_cli
+
+    _store_cli.add_parsers(sub)
     args = parser.parse_args(argv)
+    code = _store_cli.dispatch(args)
+    if code is not None:
+        return code
     if args.command == "doctor":
         return doctor(check_hub=args.check_hub, run_models=not args.quick)
     if args.command == "models":

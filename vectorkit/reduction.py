@@ -60,8 +60,15 @@ def umap_available() -> bool:
 
 
 def _import_umap():
+    import importlib.util
+
     try:
-        import umap  # noqa: F401  (the package's __init__ may import TensorFlow if present)
+        if importlib.util.find_spec("tensorflow") is not None:
+            # umap's __init__ imports TensorFlow when it is installed (parametric UMAP): import
+            # it through vectorkit._tf first, which hides TF's C++ start-up notices (issue 15)
+            from vectorkit._tf import tensorflow
+
+            tensorflow()
         from umap import UMAP
     except ImportError as exc:
         raise ImportError(

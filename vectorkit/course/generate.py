@@ -35,6 +35,7 @@ import nbformat
 from vectorkit._atomic import write_text_atomic
 from vectorkit.course._report import modules_in_source
 from vectorkit.errors import MarkupError
+from vectorkit.exercises._checker import solutions as _solutions
 
 CODE_STUB = "# Write your code here"
 MARKDOWN_STUB = "*Write your answer here.*"
@@ -156,8 +157,12 @@ def has_outputs(nb) -> bool:
                for c in nb.cells)
 
 
-def generate(src_dir, out_dir, check: bool = False) -> list[str]:
-    """Write (or with ``check=True`` only compare) the student notebooks; return problems."""
+def generate(src_dir, out_dir, check: bool = False, solutions=None) -> list[str]:
+    """Write (or with ``check=True`` only compare) the student notebooks; return problems.
+
+    ``solutions``: a file to collect the marked solutions into (the package's
+    ``vectorkit/exercises/solutions.json`` for the course, which ``solution()`` reads).
+    """
     src_dir, out_dir = Path(src_dir), Path(out_dir)
     if not src_dir.is_dir():
         raise FileNotFoundError(f"`src_dir` must be a folder of solution notebooks, got {src_dir}")
@@ -187,6 +192,8 @@ def generate(src_dir, out_dir, check: bool = False) -> list[str]:
             problems.append(f"{student} has no solution notebook {src_dir / student.name}")
         elif check and has_outputs(nbformat.read(student, as_version=4)):
             problems.append(f"{student} is stored with outputs")
+    if solutions is not None:
+        problems.extend(_solutions.sync(src_dir, solutions, check=check))
     return problems
 
 
@@ -200,8 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if student notebooks are stale or missing")
     args = parser.parse_args(argv)
+    # the course's own notebooks also refresh the solutions that ex.qN.solution() shows
+    course = Path(__file__).resolve().parents[2] / "notebooks" / "solutions"
+    solutions = _solutions.SOLUTIONS_FILE if Path(args.src_dir).resolve() == course else None
     try:
-        problems = generate(args.src_dir, args.out_dir, check=args.check)
+        problems = generate(args.src_dir, args.out_dir, check=args.check, solutions=solutions)
     except (FileNotFoundError, MarkupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

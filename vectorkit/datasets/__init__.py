@@ -19,9 +19,18 @@ _LOADERS = {
     "load_baskets": "vectorkit.datasets._text",
     "load_reviews": "vectorkit.datasets._text",
     "load_parallel": "vectorkit.datasets._text",
+    "load_similarity_pairs": "vectorkit.datasets._pairs",  # issue 12
+    "SIMILARITY_GRADES": "vectorkit.datasets._pairs",  # issue 12: the 0-5 scale
+    "load_image_queries": "vectorkit.datasets._text",  # issue 16
+    "load_faces": "vectorkit.datasets._faces",  # issue 16
+    "face_pairs": "vectorkit.datasets._faces",  # issue 16
+    "load_kitchen": "vectorkit.datasets._kitchen",  # issue 15: word vectors (notebook 07)
+    "load_python_docs": "vectorkit.datasets._docs",  # issue 17: retrieval-augmented answers
+    "load_doc_questions": "vectorkit.datasets._docs",
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",
+    "load_image_collection": "vectorkit.datasets._collection",  # issue 12
     # audio
     "load_sounds": "vectorkit.datasets._sounds",
     "load_speech": "vectorkit.datasets._sounds",

@@ -223,3 +223,32 @@ def load_parallel(languages=None) -> pd.DataFrame:
         raise ValueError(f"`languages` must be distinct codes from {list(PARALLEL_LANGUAGES)}, "
                          f"got {languages!r}")
     return _read_csv("parallel.csv")[["id", *languages]]
+
+
+IMAGE_QUERY_KINDS = ("labelled", "unlabelled")
+
+
+def load_image_queries() -> pd.DataFrame:
+    """Load 24 text queries for the course's 16 photos, each naming the one photo it describes.
+
+    Origin: written for vectorkit (notebook 10, zero-shot text -> image search); license
+    CC0-1.0. Each query describes one photo of :func:`vectorkit.datasets.load_images`. ``kind``
+    says whether one of the 1000 ImageNet classes (``datasets/images/imagenet_classes.tsv``)
+    names what the query asks for (``"labelled"``, with that class in ``imagenet_class``) or
+    none does (``"unlabelled"``: coins, astronauts, galaxies, tissue, a retina, bricks, grass
+    and gravel have no ImageNet class). The kinds were decided from the class list, not from
+    any model's output.
+
+    Returns:
+        DataFrame with 24 rows and columns ``id`` (``"iq01"``...), ``query``, ``image`` (the
+        name of the photo it describes), ``kind`` (one of ``IMAGE_QUERY_KINDS``) and
+        ``imagenet_class`` (``""`` for unlabelled queries).
+
+    Example:
+        >>> queries = load_image_queries()
+        >>> queries.shape
+        (24, 5)
+        >>> queries.groupby("kind").size().to_dict()
+        {'labelled': 12, 'unlabelled': 12}
+    """
+    return _read_csv("image_queries.csv")

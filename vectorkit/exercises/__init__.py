@@ -11,7 +11,12 @@ Each notebook NN has a module ``vectorkit.exercises.nbNN`` with questions ``q1, 
 Question kinds: :class:`ValueQuestion`, :class:`FunctionQuestion` (with :class:`Case` test
 cases), :class:`FreeCheckQuestion` and :class:`ThoughtQuestion`; :class:`Mistake` recognises a
 typical wrong answer and explains it. A new module ends with
-``progress = bind_questions(globals())``.
+``progress = bind_questions(globals())``, which puts a :class:`BoundQuestion` (the view that
+records checks and hints for ``ex.progress()`` and the grader) in front of each question.
+A question's ``check`` returns a :class:`CheckResult` whose ``kind`` says, as data, what was
+found; comparisons return a :class:`Mismatch` (a ``str`` with a ``kind``). ``solution()``
+shows the question's marked cell of its solution notebook (collected into
+``solutions.json`` by ``python -m vectorkit.course.generate``).
 
 Example:
     >>> from vectorkit.exercises import ValueQuestion, ____
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 import importlib
 
-from vectorkit.exercises._checker.compare import compare
+from vectorkit.exercises._checker.compare import Mismatch, compare
 from vectorkit.exercises._checker.core import (
     FreeCheckQuestion,
     Mistake,
@@ -33,13 +38,13 @@ from vectorkit.exercises._checker.core import (
 )
 from vectorkit.exercises._checker.display import CheckResult, Note, Progress
 from vectorkit.exercises._checker.function import Case, FunctionQuestion
-from vectorkit.exercises._checker.module import bind_questions, questions
+from vectorkit.exercises._checker.module import BoundQuestion, bind_questions, questions
 from vectorkit.exercises._checker.placeholder import Placeholder, ____, is_placeholder
 
 __all__ = [
-    "____", "Case", "CheckResult", "FreeCheckQuestion", "FunctionQuestion", "Mistake", "Note",
-    "Placeholder", "Progress", "Question", "ThoughtQuestion", "ValueQuestion",
-    "bind_questions", "compare", "is_placeholder", "questions",
+    "____", "BoundQuestion", "Case", "CheckResult", "FreeCheckQuestion", "FunctionQuestion",
+    "Mismatch", "Mistake", "Note", "Placeholder", "Progress", "Question", "ThoughtQuestion",
+    "ValueQuestion", "bind_questions", "compare", "is_placeholder", "questions",
 ]
 
 

@@ -100,12 +100,6 @@ q1 = ValueQuestion(
         "Compare np.linalg.norm(np.subtract(centres['baking'], honey)) with the same for "
         "'drinks'.",
     ],
-    solution_code=(
-        "centres = {s: np.mean([kitchen[i] for i in items], axis=0)\n"
-        "           for s, items in shelves.items()}\n"
-        "honey = np.array([-2.4, 0.1])\n"
-        "honey_shelf = min(centres, key=lambda s: np.linalg.norm(centres[s] - honey))"
-    ),
     explanation=("The baking centre is about 2.3 away and the drinks centre about 2.6: honey "
                  "lands between the two shelves, a little nearer the baking one."),
 )
@@ -148,11 +142,6 @@ q2 = FreeCheckQuestion(
         "Compute that distance for each of the three pairs (a loop or max(..., key=...)) and "
         "keep the largest.",
     ],
-    solution_code=(
-        "pairs = [('sugar', 'salt'), ('flour', 'soy sauce'), ('orange juice', 'cumin')]\n"
-        "farthest = max(pairs, key=lambda p: np.linalg.norm(np.subtract(kitchen[p[0]], "
-        "kitchen[p[1]])))"
-    ),
     explanation=("Sugar-salt is about 6.4 apart, orange juice-cumin about 7.4 and flour-soy "
                  "sauce about 7.5: two pairs on opposite corners, but one a bit farther."),
 )
@@ -173,10 +162,16 @@ q3 = ValueQuestion(
           for n in _HUB_IMAGE],
         Mistake(says("image"), "'image' is the modality name you pass to load_model; "
                 "the question asks for the name of the model it loads"),
+        *[Mistake(says(*[n for n, s in SPECS.items() if s.modality == modality]),
+                  f"that is the name of {article} {modality} model; the question asks which "
+                  "model the modality name 'image' loads (the line tagged [image])")
+          for modality, article in (("text", "a"), ("audio", "an"))],
         Mistake(lambda x: isinstance(x, str) and x.strip() != "" and
                 x.strip().casefold() in _IMAGE_MODEL and x.strip().casefold() != _IMAGE_MODEL,
                 "almost: give the model's full name exactly as the report prints it"),
     ],
+    choices=list(SPECS),
+    choices_name="the model names the report lists",
     hints=[
         "In the report, the line of each bundled model has a tag in brackets such as [text].",
         "Find the line tagged [image] and copy the model name in front of the tag.",
@@ -191,14 +186,6 @@ q4 = ThoughtQuestion(
     "A real kitchen puts each item on exactly one shelf. Think of an item that belongs on "
     "two shelves at once. Where would an embedding put it, and why is that an advantage of "
     "an embedding over shelves?",
-    solution=(
-        "Ketchup is both a sauce and sweet; honey is baking and a drink sweetener. A shelf "
-        "forces one choice, but an embedding gives the item a position of its own, between "
-        "the groups it resembles, so it is close to both. With hundreds of dimensions instead "
-        "of two there is room for an item to be near several groups at once, each along its "
-        "own direction. Similarity becomes a matter of degree (a distance), not a yes/no "
-        "shelf label."
-    ),
     hints=["Look where the honey landed in question 1."],
 )
 

@@ -12,6 +12,8 @@ questions are checked on synthetic vectors.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from vectorkit.exercises import (
@@ -38,18 +40,61 @@ ODD_ONE_OUT = [
 ]
 _ODD = 2
 
+
+
+@functools.cache
+def _model():
+    import vectorkit as vk
+
+    return vk.load_model("text")
+
+
+@functools.cache
+def odd_one_out_means() -> tuple[float, ...]:
+    """Each ODD_ONE_OUT sentence's mean cosine similarity to the other four (bundled model).
+
+    The checks explain a wrong index from these numbers (the answer really is the sentence
+    with the highest mean...), never from its distance to the right index.
+    """
+    vectors = _model().embed(ODD_ONE_OUT, progress=False)
+    sims = cosine(vectors, vectors)
+    return tuple(((sims.sum(axis=1) - 1) / (len(sims) - 1)).tolist())
+
+
+def _index_of(x) -> int:
+    i = int(x)
+    if i != x or isinstance(x, bool):
+        raise ValueError("not an index")
+    return i
+
+
+def _is_highest(x) -> bool:
+    return _index_of(x) == int(np.argmax(odd_one_out_means()))
+
+
+def _in_between(x) -> bool:
+    means = odd_one_out_means()
+    i = _index_of(x)
+    return 0 <= i < len(means) and min(means) < means[i] < max(means)
+
+
+def _outside(count: int):
+    return lambda x: not -count <= _index_of(x) < count
+
+
 q1 = ValueQuestion(
     "Embed the five sentences of ex.ODD_ONE_OUT, compute their 5 x 5 cosine similarity "
     "matrix, and for each sentence its mean similarity to the OTHER four. The odd one out is "
     "the sentence with the lowest mean. Give its index (0-4) as an int.",
     _ODD,
     mistakes=[
-        Mistake(lambda x: int(x) == _ODD + 1, "your index is one too high: Python counts from 0"),
-        Mistake(lambda x: int(x) in (1, 3, 4), "that sentence has the HIGHEST mean similarity "
-                "to the others, so it fits in best: use np.argmin, not np.argmax"),
-        Mistake(lambda x: int(x) == 0, "that sentence shares its topic with most of the others: "
-                "check that you took the lowest mean, and that you left out each sentence's "
-                "similarity to itself"),
+        Mistake(_outside(len(ODD_ONE_OUT)), "there are five sentences, so the index is a whole "
+                "number from 0 to 4 (Python counts from 0)"),
+        Mistake(_is_highest, "that sentence has the HIGHEST mean similarity to the others, so "
+                "it fits in best: use np.argmin, not np.argmax"),
+        Mistake(_in_between, "that sentence's mean similarity to the others is neither the "
+                "lowest nor the highest of the five: check that you took the lowest mean "
+                "(np.argmin) of each sentence's similarity to the OTHER four"),
     ],
     hints=[
         "sims = vectors @ vectors.T gives every pairwise cosine (USE vectors have length 1). "
@@ -57,12 +102,6 @@ q1 = ValueQuestion(
         "(sims.sum(axis=1) - 1) / 4.",
         "odd = int(np.argmin((sims.sum(axis=1) - 1) / 4))",
     ],
-    solution_code=(
-        "vectors = model.embed(ex.ODD_ONE_OUT)\n"
-        "sims = vectors @ vectors.T\n"
-        "mean_to_others = (sims.sum(axis=1) - 1) / (len(sims) - 1)\n"
-        "odd = int(np.argmin(mean_to_others))"
-    ),
     explanation="The orchestra sentence shares the word 'goal' with football but not its "
                 "meaning; the model places it furthest from the other four.",
 )
@@ -87,7 +126,7 @@ def _same_pair(got, expected):
     if int(got[0]) == int(got[1]):
         return ("it returns the same row twice: every vector is most similar to itself, so "
                 "ignore the diagonal of the similarity matrix (e.g. np.fill_diagonal(sims, -np.inf))")
-    return None if sorted(map(int, got)) == list(expected) else "that is not right"
+    return None if sorted(map(int, got)) == list(expected) else False
 
 
 def _pair_mistake(rule: str):
@@ -136,14 +175,6 @@ q2 = FunctionQuestion(
         "np.argmax(sims) gives a position in the flattened matrix; "
         "np.unravel_index(np.argmax(sims), sims.shape) turns it into (row, column).",
     ],
-    solution_code='''\
-def most_similar_pair(vectors):
-    m = np.asarray(vectors, dtype=float)
-    unit = m / np.linalg.norm(m, axis=1, keepdims=True)
-    sims = unit @ unit.T
-    np.fill_diagonal(sims, -np.inf)
-    i, j = np.unravel_index(np.argmax(sims), sims.shape)
-    return int(i), int(j)''',
     explanation="Normalise, compute all pairwise cosines, hide the diagonal, take the argmax.",
 )
 
@@ -160,19 +191,42 @@ ENGLISH_CANDIDATES = [
 ]
 _MATCH = 3
 
+
+
+@functools.cache
+def candidate_scores() -> tuple[float, ...]:
+    """The cosine similarity of each ENGLISH_CANDIDATES sentence to GERMAN_QUERY (bundled model)."""
+    model = _model()
+    return tuple(cosine(model.embed(ENGLISH_CANDIDATES, progress=False),
+                        model.embed(GERMAN_QUERY)).tolist())
+
+
+def _is_least(x) -> bool:
+    return _index_of(x) == int(np.argmin(candidate_scores()))
+
+
+def _shares_the_setting(x) -> bool:
+    i = _index_of(x)
+    scores = candidate_scores()
+    return (0 <= i < len(scores) and scores[i] < max(scores) and i in _SETTING_ONLY)
+
+
+#: Candidates that share only the setting with the German sentence (a restaurant, or losing
+#: or forgetting something), not its meaning.
+_SETTING_ONLY = (1, 2, 4)
+
 q3 = ValueQuestion(
     "Embed ex.GERMAN_QUERY and the five sentences of ex.ENGLISH_CANDIDATES with the same "
     "model, and find the English sentence whose embedding is most similar to the German one. "
     "Give its index in ex.ENGLISH_CANDIDATES (0-4) as an int.",
     _MATCH,
     mistakes=[
-        Mistake(lambda x: int(x) == _MATCH + 1, "your index is one too high: Python counts "
-                "from 0"),
-        Mistake(lambda x: int(x) == 0, "that is the LEAST similar candidate: use np.argmax, "
-                "not np.argmin"),
-        Mistake(lambda x: int(x) in (1, 2), "that candidate shares only the setting (a "
-                "restaurant, or losing something) with the German sentence: check that you "
-                "took the largest similarity"),
+        Mistake(_outside(len(ENGLISH_CANDIDATES)), "there are five candidates, so the index is "
+                "a whole number from 0 to 4 (Python counts from 0)"),
+        Mistake(_is_least, "that is the LEAST similar candidate: use np.argmax, not np.argmin"),
+        Mistake(_shares_the_setting, "that candidate shares only the setting (a restaurant, "
+                "or losing or forgetting something) with the German sentence, and another "
+                "candidate scores higher: check that you took the largest similarity"),
     ],
     hints=[
         "The multilingual model puts sentences of every language in one space: embed the "
@@ -181,10 +235,6 @@ q3 = ValueQuestion(
         "sims = model.embed(ex.ENGLISH_CANDIDATES) @ model.embed(ex.GERMAN_QUERY); "
         "match = int(np.argmax(sims))",
     ],
-    solution_code=(
-        "sims = model.embed(ex.ENGLISH_CANDIDATES) @ model.embed(ex.GERMAN_QUERY)\n"
-        "match = int(np.argmax(sims))"
-    ),
     explanation="'Ich habe meine Schl\u00fcssel im Restaurant liegen lassen' means 'I left my "
                 "keys in the restaurant'; the model scores that translation far above the "
                 "sentences that only share the setting.",
@@ -275,16 +325,6 @@ q4 = FunctionQuestion(
         "when best[i] == i, so compare with np.arange(n) and take the mean.",
         "Check the shapes first: if source.shape != target.shape: raise ValueError(...)",
     ],
-    solution_code='''\
-def translation_accuracy(source, target):
-    s = np.asarray(source, dtype=float)
-    t = np.asarray(target, dtype=float)
-    if s.shape != t.shape:
-        raise ValueError("source and target must have the same shape")
-    s = s / np.linalg.norm(s, axis=1, keepdims=True)
-    t = t / np.linalg.norm(t, axis=1, keepdims=True)
-    best = (s @ t.T).argmax(axis=1)
-    return float(np.mean(best == np.arange(len(s))))''',
     explanation="Normalise, score every source row against every target row, and count how "
                 "often the diagonal wins its row.",
 )
@@ -303,18 +343,6 @@ q5 = ThoughtQuestion(
     "The model scores 'I loved this film.' closer to its negation 'I did not love this "
     "film.' than to the paraphrase 'What a wonderful movie.'. Why might a sentence encoder do "
     "that, and for which task would it hurt you (and for which would it not matter)?",
-    solution=(
-        "A sentence and its negation share almost all their words and their topic (a person, "
-        "a film, an opinion); only one short word flips the meaning. USE was trained to "
-        "place sentences by what they are about (questions near their answers, sentences near "
-        "their translations), and its n-gram features give the word 'not' little weight, so "
-        "'about the same thing' wins over 'says the opposite'. The paraphrase uses different "
-        "words, so it scores lower even though it means the same. For search by topic this "
-        "hardly matters (both sentences are relevant to 'opinions about this film'), but for "
-        "sentiment, fact checking or question answering it hurts: a search for positive "
-        "reviews would also return negative ones. Fixes: a classifier trained on labelled "
-        "examples on top of the embeddings, or a model trained for that distinction."
-    ),
     hints=["Compare how many words the two pairs share, and think about what the model was "
            "trained to put close together."],
 )

@@ -65,7 +65,7 @@ q1 = FunctionQuestion(
              raises=ValueError, message=_EMPTY),
     ],
     func_name="recall_at_k",
-    forbidden=["vectorkit.search.metrics.recall_at_k"],
+    forbidden=["vectorkit.search.metrics.recall_at_k", "vectorkit.search.metrics.evaluate"],
     mistakes=[
         Mistake(lambda got, r, rel, k: rel and math.isclose(got, _found(r, rel, k) / k)
                 and len(rel) != k,
@@ -82,12 +82,6 @@ q1 = FunctionQuestion(
         "found = sum(1 for doc in ranked[:k] if doc in relevant); divide by len(relevant), "
         "after raising ValueError when len(relevant) == 0.",
     ],
-    solution_code='''\
-def recall_at_k(ranked, relevant, k):
-    if len(relevant) == 0:
-        raise ValueError("recall is undefined when no document is relevant")
-    found = sum(1 for doc in ranked[:k] if doc in relevant)
-    return found / len(relevant)''',
     explanation="Count the relevant ids among the first k and divide by how many are relevant.",
 )
 
@@ -171,7 +165,7 @@ def _ranking_reason(got, expected):
     if all(g in scores for g in got) and np.allclose(
             [scores[g] for g in got], [scores[e] for e in expected], rtol=0, atol=1e-5):
         return None  # only documents with (almost) equal scores swapped places
-    return "that is not right"
+    return False
 
 
 def _same_ids_other_order(got, query, k) -> bool:
@@ -203,6 +197,7 @@ q2 = FunctionQuestion(
              message=_K_MESSAGE),
     ],
     func_name="search",
+    forbidden=["vectorkit.search.index.Index"],
     compare=_ranking_reason,
     mistakes=[
         Mistake(_worst_first, "your function puts the least similar document first {where}: "
@@ -216,21 +211,6 @@ q2 = FunctionQuestion(
         "np.argsort(-scores)[:k] gives the positions of the k largest scores, best first; "
         "return [doc_ids[i] for i in those positions]. Check k first.",
     ],
-    solution_code='''\
-import vectorkit as vk
-
-# as built in the notebook:
-docs, queries, qrels = vk.datasets.load_search_benchmark()
-model = vk.load_model("text")
-doc_ids = list(docs)
-doc_vectors = model.embed(list(docs.values()))
-
-def search(query, k=5):
-    if k < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
-    scores = doc_vectors @ model.embed(query)
-    best = np.argsort(-scores)[:k]
-    return [doc_ids[i] for i in best]''',
     explanation="Embed the query, take one dot product per document, keep the k largest.",
 )
 
@@ -242,6 +222,10 @@ class _RankingQuestion(FreeCheckQuestion):
 
     def is_untouched(self, answer) -> bool:
         return super().is_untouched(answer) or uses_placeholder(answer)
+
+
+#: How many ids, at least, a ranking function must return (the question says "the top 10").
+_TOP = 10
 
 
 def _mrr(ranked, relevant) -> float:
@@ -270,6 +254,9 @@ def _score(rank_fn, kinds) -> tuple[float, str | None]:
                          "is not a document id (ids look like 'd001')")
         if len(set(ranked)) != len(ranked):
             return 0.0, f"your function lists a document twice for the query {text!r}"
+        if len(ranked) < min(_TOP, len(known)):
+            return 0.0, (f"your function returned {len(ranked)} id{'s' * (len(ranked) != 1)} "
+                         f"for the query {text!r}; return at least the top {_TOP}, best first")
         total, n = total + _mrr(ranked, rel), n + 1
     return total / n, None
 
@@ -316,9 +303,6 @@ q3 = _RankingQuestion(
         "cannot find them. What kind of search compares meanings instead?",
         "Your search function from question 2 already does it: return search(query, k=10).",
     ],
-    solution_code='''\
-def my_ranking(query):
-    return search(query, k=10)''',
     explanation="Semantic search compares meanings, so it finds answers that share no words.",
 )
 
@@ -365,14 +349,6 @@ q4 = _RankingQuestion(
         "Route the query: if it contains a word with a digit or in capitals (a code or a name), "
         "put BM25's hits first and fill up with semantic hits; otherwise use semantic search.",
     ],
-    solution_code='''\
-def hybrid_ranking(query):
-    semantic = search(query, k=10)
-    words = query.replace("-", " ").split()
-    if any(any(c.isdigit() for c in w) or (len(w) > 1 and w.isupper()) for w in words):
-        keyword = kw.search(query, k=10).ranked()   # kw = vk.KeywordIndex(docs)
-        return keyword + [d for d in semantic if d not in keyword]
-    return semantic''',
     explanation="Trust keywords only for queries that look like codes or names; they are the "
                 "queries where an exact match is what the user wants.",
 )
@@ -383,15 +359,6 @@ q5 = ThoughtQuestion(
     "You tried ten variants of a hybrid and kept the one with the best MRR on these 52 queries. "
     "Is that MRR a fair estimate of how it will do for real users? What would you do before "
     "claiming it beats semantic search?",
-    solution=(
-        "No: choosing the best of ten variants on the same queries you report on picks the "
-        "variant that happens to fit these 52 queries, so its score is optimistic (the same "
-        "trap as tuning on the test set). Differences of one or two queries are also within "
-        "noise on a benchmark this small. Hold out queries you never look at while tuning "
-        "(or use cross-validation), write more queries of each kind, ideally from real logs, "
-        "and report the result per kind with the number of queries, so a gain on exact codes "
-        "cannot hide a loss on paraphrases."
-    ),
     hints=["Think of a training set and a test set."],
 )
 

@@ -57,18 +57,15 @@ q1 = ValueQuestion(
         Mistake(_not_a_name, "give the name of one of the 16 images as a string, e.g. "
                 "'coffee' (see [im.name for im in images])"),
     ],
+    choices=IMAGE_NAMES,
+    choices_name="the 16 image names",
     hints=[
-        "You already have `vectors` (one row per image) and `index` from section 6. "
+        "You already have `vectors` (one row per image) and `index` from section 5. "
         "index.search(vectors[i], k=2) returns the image itself first; the second hit is "
         "its nearest neighbour.",
         "i = names.index('grace_hopper'); hits = index.search(vectors[i], k=2); "
         "nearest = hits.ids[1]",
     ],
-    solution_code=(
-        "i = names.index('grace_hopper')\n"
-        "hits = index.search(vectors[i], k=2)   # the first hit is grace_hopper itself\n"
-        "nearest = str(hits.ids[1])"
-    ),
     explanation="The astronaut is the other portrait of a person in uniform in front of a "
                 "plain background; the model places it clearly nearest (cosine about 0.35, "
                 "against about 0.23 for the next image).",
@@ -186,12 +183,6 @@ q2 = FunctionQuestion(
         "a, b = embed(image), embed(image[:, ::-1]); "
         "return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))",
     ],
-    solution_code='''\
-def flip_cosine(embed, image):
-    image = np.asarray(image)
-    a = np.asarray(embed(image), dtype=float)
-    b = np.asarray(embed(image[:, ::-1]), dtype=float)
-    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))''',
     explanation="Reverse the column axis to mirror the picture, embed both pictures and take "
                 "the cosine of the two vectors.",
 )
@@ -268,18 +259,14 @@ q3 = ValueQuestion(
         Mistake(lambda x: x.strip().casefold() not in TRANSFORMS,
                 "give one of the names in ex.TRANSFORMS, e.g. 'mirror'"),
     ],
+    choices=tuple(TRANSFORMS),
+    choices_name="the changes in ex.TRANSFORMS",
     hints=[
         "Loop over ex.TRANSFORMS.items(): embed transform(cat) and compare it with the "
         "embedding of cat itself; keep the scores in a dict.",
         "scores = {name: float(vk.cosine_similarity(model.embed(f(cat)), cat_vector)) for "
         "name, f in ex.TRANSFORMS.items()}; worst = min(scores, key=scores.get)",
     ],
-    solution_code=(
-        "cat_vector = model.embed(cat)\n"
-        "scores = {name: float(vk.cosine_similarity(model.embed(f(cat)), cat_vector))\n"
-        "          for name, f in ex.TRANSFORMS.items()}\n"
-        "worst = min(scores, key=scores.get)"
-    ),
     explanation="The 24-pixel thumbnail: blown back up to 224 x 224 it is a smooth blur, and "
                 "the fur, whiskers and eyes the network's features respond to are gone "
                 "(cosine about 0.4). The mirror image hardly changes anything (about 0.98): "
@@ -293,20 +280,6 @@ q4 = ThoughtQuestion(
     "the flower: several other images score higher. Why does the model fail here, when it "
     "finds the cat after cropping, rotating, mirroring and darkening? How would you make a "
     "search that has to work with thumbnails?",
-    solution=(
-        "The network was trained on sharp 224 x 224 photos, and its features respond to "
-        "edges, textures and parts (petals, fur, eyes) at that scale. A 24-pixel thumbnail "
-        "is enlarged back to 224 x 224 before the network sees it, so it arrives as a smooth "
-        "colour blur with none of those details: almost all of the features the flower "
-        "photo switched on stay off, and what is left (soft round blobs of colour) matches "
-        "other blurry pictures, such as the motion-blurred clock, as well as the flower. "
-        "Crops, small rotations, mirroring and light changes keep the details, and the "
-        "training data was full of such changes (random crops and flips were used to train "
-        "it), so those stay close. Fixes: embed the full-resolution image whenever you have "
-        "it; if queries can be thumbnails, also embed the collection at thumbnail size (so "
-        "both sides lose the same detail), or use a model trained with low-resolution "
-        "augmentation."
-    ),
     hints=["Look at the thumbnail next to the original: what did the downscaling remove, and "
            "what do the network's early features respond to?"],
 )
@@ -333,13 +306,18 @@ def _same_direction(got, expected):
                 "embedding's length")
     if not np.all(np.isfinite(arr)) or np.linalg.norm(arr) == 0:
         return "it returns a vector of zeros, inf or NaN"
-    return None if _cos(arr, expected) > 1 - 1e-9 else "that is not right"
+    return None if np.allclose(arr, expected, rtol=1e-6, atol=1e-9) else False
 
 
 def _inv_mistake(kind):
     def when(got, embed, image):
         image = np.asarray(image)
         plain = np.asarray(embed(image), float)
+        mean = _mirror_invariant_embed(embed, image)
+        if kind == "sum":  # the two embeddings added, not averaged
+            return np.allclose(got, 2 * mean, rtol=1e-6)
+        if kind == "scaled":  # the mean's direction, another length
+            return _cos(got, mean) > 1 - 1e-9 and not np.allclose(got, mean, rtol=1e-6)
         if kind == "plain":  # just the embedding of the image
             return _cos(got, plain) > 1 - 1e-9
         alt = plain + np.asarray(embed(image[::-1]), float)  # averaged with upside down
@@ -366,22 +344,21 @@ q5 = FunctionQuestion(
     func_name="mirror_invariant_embed",
     compare=_same_direction,
     mistakes=[
+        Mistake(_inv_mistake("sum"), "your function returns the SUM of the two embeddings "
+                "{where}; the question asks for their mean: divide by 2"),
         Mistake(_inv_mistake("updown"), "your function averages with the image turned upside "
                 "down {where}; a mirror image swaps left and right (image[:, ::-1])"),
         Mistake(_inv_mistake("plain"), "your function returns the embedding of the image "
                 "alone {where}: add the embedding of the mirror image and average the two"),
+        Mistake(_inv_mistake("scaled"), "your function's vector points the right way {where} "
+                "but has another length than the mean of the two embeddings: add them and "
+                "divide by 2, nothing else"),
     ],
     hints=[
         "Embed the image and image[:, ::-1], then average the two vectors. Mirroring the "
         "mirror gives back the original, so the pair is the same for both pictures.",
         "return (np.asarray(embed(image)) + np.asarray(embed(image[:, ::-1]))) / 2",
     ],
-    solution_code='''\
-def mirror_invariant_embed(embed, image):
-    image = np.asarray(image)
-    a = np.asarray(embed(image), dtype=float)
-    b = np.asarray(embed(image[:, ::-1]), dtype=float)
-    return (a + b) / 2''',
     explanation="Averaging over both orientations (test-time augmentation) makes the vector "
                 "identical for an image and its mirror image: mirroring only swaps the two "
                 "terms of the sum.",

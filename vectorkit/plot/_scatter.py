@@ -38,22 +38,37 @@ def _thumbnail(image, size: int):
     return np.asarray(small)
 
 
+def _place_texts(ax, texts: list[str], pts: np.ndarray, s: float) -> None:
+    """Write ``texts`` (one per 2-D point) near their points, none overlapping another or a
+    marker; a thin line joins a text placed away from its point (textalloc)."""
+    import textalloc
+
+    textalloc.allocate(ax, pts[:, 0], pts[:, 1], texts, x_scatter=pts[:, 0],
+                       y_scatter=pts[:, 1], scatter_sizes=[s] * len(texts), textsize=7,
+                       linecolor="0.45", linewidth=0.5, max_distance=0.3, draw_all=True)
+
+
 def scatter(points, labels=None, texts=None, images=None, *, ax=None,
             title="Embeddings projected to 2-D", axis_labels=None, thumb_px=40, max_texts=60,
-            s=30):
+            s=30, legend_title=None, figsize=(7.5, 6.0)):
     """Scatter plot of 2-D or 3-D points, coloured by label with a legend.
 
     Args:
         points: ``(n, 2)`` or ``(n, 3)`` coordinates, e.g. from ``vk.reduce``.
         labels: one category per point; points are coloured by it and a legend names them.
         texts: short texts written next to the points (cut to 30 characters; at most
-            ``max_texts`` are written, the first ones).
+            ``max_texts`` are written, the first ones). In 2-D they are placed so that none
+            overlaps another or a marker, with a thin line to their point when moved away.
         images: one image per point (paths, PIL images or arrays), drawn as thumbnails of
             ``thumb_px`` pixels at the points (2-D only).
         ax: draw into this Axes (a 3-D Axes for 3-D points) instead of a new figure.
         title: the title; for 3-D points the default says "3-D".
         axis_labels: names of the axes (default "component 1", "component 2", ...).
         s: marker size.
+        legend_title: what the labels are, e.g. ``"topic"``: the legend's title and the word
+            the alt text uses (default: a legend without a title).
+        figsize: the size of a new figure in inches (set it here rather than afterwards, so
+            the texts are placed for the final size).
 
     Returns:
         the new Figure (or ``ax`` when given).
@@ -84,7 +99,9 @@ def scatter(points, labels=None, texts=None, images=None, *, ax=None,
         [f"component {i + 1}" for i in range(dim)]
     if len(names) != dim:
         raise ValueError(f"`axis_labels` must have {dim} names, got {len(names)}")
-    fig, ax, own = new_axes(ax, figsize=(7.5, 6.0), projection="3d" if dim == 3 else None)
+    if legend_title is not None and not isinstance(legend_title, str):
+        raise TypeError(f"`legend_title` must be a str or None, got {type(legend_title).__name__}")
+    fig, ax, own = new_axes(ax, figsize=figsize, projection="3d" if dim == 3 else None)
     cols = [pts[:, j] for j in range(dim)]
     if lab is None:
         ax.scatter(*cols, s=s, color="tab:blue", alpha=0.8)
@@ -99,7 +116,7 @@ def scatter(points, labels=None, texts=None, images=None, *, ax=None,
             ax.scatter(*(c[sel] for c in cols), s=s, color=colours[g], label=short(g, 25),
                        alpha=0.85)
         if len(groups) <= 30:
-            ax.legend(title="label", loc="best", fontsize=8, title_fontsize=9,
+            ax.legend(title=legend_title, loc="best", fontsize=8, title_fontsize=9,
                       markerscale=1.2, framealpha=0.8)
     if images is not None:
         from matplotlib.offsetbox import AnnotationBbox, OffsetImage
@@ -110,14 +127,9 @@ def scatter(points, labels=None, texts=None, images=None, *, ax=None,
             frame = {"edgecolor": colours[lab[i]], "linewidth": 2} if lab is not None else {}
             ax.add_artist(AnnotationBbox(box, (pts[i, 0], pts[i, 1]), frameon=lab is not None,
                                          pad=0.1, bboxprops=frame or None))
-    if txt is not None:
+    if dim == 3 and txt is not None:
         for i, t in enumerate(txt[:max_texts]):
-            where = pts[i]
-            if dim == 3:
-                ax.text(*where, short(t, 30), fontsize=7)
-            else:
-                ax.annotate(short(t, 30), (where[0], where[1]), xytext=(4, 3),
-                            textcoords="offset points", fontsize=7)
+            ax.text(*pts[i], short(t, 30), fontsize=7)
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
     if dim == 3:
@@ -125,11 +137,16 @@ def scatter(points, labels=None, texts=None, images=None, *, ax=None,
     ax.set_title(title)
     if own:
         fig.tight_layout()
+    if dim == 2 and txt is not None:  # placed last: they need the final layout
+        keep = [i for i, t in enumerate(txt[:max_texts]) if t.strip()]  # "" = no text
+        if keep:
+            _place_texts(ax, [short(txt[i], 30) for i in keep], pts[keep], s)
     parts = [f"Scatter plot titled {title!r} of {n} points in {dim}-D"]
     if counts:
         top = ", ".join(f"{short(g, 25)} ({c})" for g, c in counts.most_common(8))
         more = f" and {len(counts) - 8} more" if len(counts) > 8 else ""
-        parts.append(f", coloured by label: {len(counts)} groups: {top}{more}")
+        parts.append(f", coloured by {legend_title or 'label'}: {len(counts)} groups: "
+                     f"{top}{more}")
         if len(counts) <= 8:
             arr = np.array(lab, dtype=object)
             centres = "; ".join(

@@ -28,6 +28,9 @@ class SearchResult:
         scores: float array of the same shape.
         metric: how the scores were computed ("cosine", "dot", "euclidean", "bm25", "tfidf").
         query_ids: one id per query (used by :func:`vectorkit.evaluate`), or ``None``.
+        metadata: the stored columns of each hit (``vk.VectorStore``): a list of dicts
+            (``None`` for an empty place) shaped like ``ids``, or ``None`` when the search
+            has none (``vk.Index``, ``vk.KeywordIndex``); ``to_frame()`` adds its columns.
 
     Example:
         >>> import vectorkit as vk
@@ -37,7 +40,7 @@ class SearchResult:
         [('x', 0.995), ('xy', 0.774)]
     """
 
-    def __init__(self, ids, scores, metric: str, query_ids=None):
+    def __init__(self, ids, scores, metric: str, query_ids=None, metadata=None):
         ids = np.asarray(ids)
         scores = np.asarray(scores)
         if ids.shape != scores.shape or ids.ndim not in (1, 2):
@@ -57,10 +60,18 @@ class SearchResult:
                 raise ValueError(
                     f"`query_ids` has {len(query_ids)} entries but there are {expected} queries"
                 )
+        if metadata is not None:
+            metadata = list(metadata)
+            rows = [metadata] if ids.ndim == 1 else metadata
+            if len(rows) != np.atleast_2d(ids).shape[0] or any(
+                    len(r) != ids.shape[-1] for r in rows):
+                raise ValueError(f"`metadata` must hold one entry per hit, shaped like `ids` "
+                                 f"{ids.shape}")
         self.ids = ids
         self.scores = scores
         self.metric = metric
         self.query_ids = query_ids
+        self.metadata = metadata
 
     @property
     def single(self) -> bool:
@@ -81,7 +92,8 @@ class SearchResult:
             raise TypeError("a single-query SearchResult has no per-query items; use .ids and "
                             ".scores, or iterate over (id, score) pairs")
         qid = None if self.query_ids is None else [self.query_ids[i]]
-        return SearchResult(self.ids[i], self.scores[i], self.metric, qid)
+        meta = None if self.metadata is None else self.metadata[i]
+        return SearchResult(self.ids[i], self.scores[i], self.metric, qid, meta)
 
     def __iter__(self):
         if self.single:
@@ -103,16 +115,30 @@ class SearchResult:
         return {qid: r.ranked() for qid, r in zip(keys, self, strict=True)}
 
     def to_frame(self):
-        """A pandas DataFrame with one row per hit: query, rank (1 = best), id, score."""
+        """A pandas DataFrame with one row per hit: query, rank (1 = best), id, score.
+
+        A result with ``metadata`` (from ``vk.VectorStore``) has one more column per
+        stored metadata column.
+        """
         import pandas as pd
 
         ids = np.atleast_2d(self.ids)
         scores = np.atleast_2d(self.scores)
         keys = self.query_ids if self.query_ids is not None else range(ids.shape[0])
-        rows = [(qid, rank + 1, i, s)
-                for qid, irow, srow in zip(keys, ids.tolist(), scores.tolist(), strict=True)
-                for rank, (i, s) in enumerate(zip(irow, srow, strict=True)) if i is not None]
-        return pd.DataFrame(rows, columns=["query", "rank", "id", "score"])
+        meta = [[None] * ids.shape[1]] * ids.shape[0] if self.metadata is None else (
+            [self.metadata] if self.single else self.metadata)
+        rows, extra = [], []
+        for qid, irow, srow, mrow in zip(keys, ids.tolist(), scores.tolist(), meta, strict=True):
+            for rank, (i, s, m) in enumerate(zip(irow, srow, mrow, strict=True)):
+                if i is not None:
+                    rows.append((qid, rank + 1, i, s))
+                    extra.append(m or {})
+        columns = ["query", "rank", "id", "score"]
+        frame = pd.DataFrame(rows, columns=columns)
+        names = list(dict.fromkeys(k for m in extra for k in m if k not in columns))
+        for name in names:
+            frame[name] = [m.get(name) for m in extra]
+        return frame
 
     def _hits(self, row: int, limit: int) -> list[tuple]:
         ids = np.atleast_2d(self.ids)[row].tolist()

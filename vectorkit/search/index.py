@@ -63,6 +63,13 @@ class Index:
             an empty ``(0, d)`` array makes an empty index to :meth:`add` to later.
         ids: one unique str or int per row; default ``0..n-1``.
         metric: "cosine" (default), "dot" or "euclidean".
+        method: "exact" (default: this class); "hnsw", "ivf", "ivfpq" or "flat" return a
+            :class:`vectorkit.ApproxIndex` (faiss) with the same add/search/save/load, and
+            take its build/search parameters (``M``, ``ef_search``, ``nlist``, ``nprobe``...).
+        quantize: ``None`` (float32, exact), ``"int8"`` or ``"binary"``: search compact codes
+            of the vectors instead (cosine and dot only; see ``vectorkit.search._quantize``).
+        rescore: with ``quantize``, re-score this many best candidates with the float
+            vectors (``None``: return the codes' approximate ranking and scores).
 
     Example:
         >>> import vectorkit as vk
@@ -73,10 +80,26 @@ class Index:
         ([[7, 0]], [1.414, 2.828])
     """
 
-    def __init__(self, vectors, ids=None, metric: str = "cosine"):
+    def __new__(cls, *args, method: str = "exact", **params):
+        # issue 18: method="hnsw" | "ivf" | "ivfpq" | "flat" builds a vk.ApproxIndex (faiss)
+        if method == "exact" or cls is not Index:
+            return super().__new__(cls)
+        from vectorkit.search._ann import ApproxIndex
+
+        return ApproxIndex(*args, method=method, **params)
+
+    def __init__(self, vectors, ids=None, metric: str = "cosine", method: str = "exact", *,
+                 quantize=None, rescore=None):
         if metric not in METRICS:
             raise ValueError(f"`metric` must be one of {list(METRICS)}, got {metric!r}")
         self.metric = metric
+        self._codes = None  # issue 15: quantised search (vectorkit.search._quantize)
+        if quantize is not None:
+            from vectorkit.search._quantize import Codes
+
+            self._codes = Codes(quantize, metric, rescore)
+        elif rescore is not None:
+            raise ValueError("`rescore` needs `quantize` ('int8' or 'binary')")
         self._ids = IdMap()
         self._buf: np.ndarray | None = None
         self._sqnorms: np.ndarray | None = None
@@ -107,7 +130,13 @@ class Index:
         return self._n
 
     def __repr__(self) -> str:
-        return f"<Index metric={self.metric!r} dim={self._dim} count={self._n:,}>"
+        quant = "" if self._codes is None else f" quantize={self._codes.kind!r}"
+        return f"<Index metric={self.metric!r}{quant} dim={self._dim} count={self._n:,}>"
+
+    @property
+    def code_bytes(self) -> int:
+        """Bytes per vector the search pass reads: 4 x dim for float32, less when quantised."""
+        return 4 * self._dim if self._codes is None else self._codes.bytes_per_vector
 
     def _convert(self, vectors, name: str) -> np.ndarray:
         if isinstance(vectors, np.ndarray) and vectors.ndim == 2 and vectors.shape[0] == 0 \
@@ -144,6 +173,8 @@ class Index:
         self._append(arr)
         if norms is not None:  # normalise the stored copy in place: no second copy
             self._buf[start:self._n] /= norms[:, None]
+        if self._codes is not None:
+            self._codes.add(self._buf[start:self._n])
 
     def _append(self, arr: np.ndarray, adopt: bool = False) -> None:
         n_new = self._n + arr.shape[0]
@@ -210,8 +241,10 @@ class Index:
             norms = check_nonzero_rows(q2, "queries")
             q2 = q2 / norms[:, None].astype(np.float32)
         pos_parts, score_parts = [], []
+        search_chunk = self._search_chunk if self._codes is None else (
+            lambda chunk, k: self._codes.search(self._buf, chunk, k))
         for s in range(0, q2.shape[0], _QUERY_CHUNK):
-            pos, scores = self._search_chunk(np.ascontiguousarray(q2[s:s + _QUERY_CHUNK]), k)
+            pos, scores = search_chunk(np.ascontiguousarray(q2[s:s + _QUERY_CHUNK]), k)
             pos_parts.append(pos)
             score_parts.append(scores)
         pos = np.concatenate(pos_parts)
@@ -308,8 +341,13 @@ class Index:
     @classmethod
     def load(cls, path) -> Index:
         """Read an index written by :meth:`save`; bad files raise ``ValueError``."""
+        from vectorkit.search._ann_io import is_ann_file
         from vectorkit.search._index_io import load_index
 
+        if is_ann_file(path):  # saved by vk.Index(..., method="hnsw" etc.)
+            from vectorkit.search._ann import ApproxIndex
+
+            return ApproxIndex.load(path)
         return load_index(cls, path)
 
     @classmethod

@@ -25,6 +25,8 @@ from vectorkit.widgets._common import (
     use_static,
 )
 
+_TAG_COLOUR = "#c77c11"  # tag probabilities: another colour than cosine bars
+
 __all__ = ["SoundCollection", "audio_explorer"]
 
 
@@ -87,15 +89,20 @@ class SoundCollection:
     def report_html(self, i: int, k: int = 3) -> str:
         """Tags and nearest sounds of sound ``i`` as HTML."""
         tags = self.tags(i)
-        tag_rows = "".join(f"<tr><td>{esc(t)}</td><td>{fmt(s)}</td><td>{bar(s)}</td></tr>"
-                           for t, s in tags) or "<tr><td><i>this model has no tags</i></td></tr>"
+        tag_rows = "".join(f"<tr><td>{esc(t)}</td><td>{fmt(s)}</td>"
+                           f"<td>{bar(s, 0, 1, _TAG_COLOUR)}</td></tr>" for t, s in tags)
+        tag_rows = tag_rows or "<tr><td><i>this model has no tags</i></td></tr>"
         near = "".join(f"<tr><td>{esc(self.names[j])}</td><td class='vk-score'>{fmt(s)}</td>"
                        f"<td>{bar(s, -1, 1)}</td></tr>" for j, s in self.neighbours(i, k))
+        # two separate tables on two different scales, each saying its own in its header
         return (f'<p class="vk-sound">Sound <b>{esc(self.names[i])}</b> '
                 f"({len(self.samples[i]) / self.RATE:.2f} s)</p>"
-                f'<table class="vk-tags"><tr><th>tag</th><th>score</th><th></th></tr>{tag_rows}'
-                f'</table><table class="vk-nearest"><tr><th>nearest sound</th><th>cosine</th>'
-                f"<th></th></tr>{near}</table>")
+                f'<table class="vk-tags"><caption>Tags: the model\'s probability for each '
+                f"tag, from 0 to 1</caption><tr><th>tag</th><th>probability</th>"
+                f"<th>0 to 1</th></tr>{tag_rows}</table>"
+                f'<table class="vk-nearest"><caption>Nearest sounds: cosine similarity of the '
+                f"embeddings, from -1 to 1 (the tick marks 0)</caption><tr><th>nearest sound"
+                f"</th><th>cosine</th><th>-1 to 1</th></tr>{near}</table>")
 
 
 @functools.cache

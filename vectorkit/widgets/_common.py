@@ -86,13 +86,33 @@ def esc(text) -> str:
 
 def bar(value: float, lo: float = 0.0, hi: float = 1.0, colour: str = "#2a7ab0",
         width_px: int = 120) -> str:
-    """An inline HTML bar showing ``value`` on the scale ``lo``..``hi``."""
-    frac = 0.0 if not np.isfinite(value) or hi <= lo else (value - lo) / (hi - lo)
-    frac = min(1.0, max(0.0, frac))
-    return (f'<div style="display:inline-block;width:{width_px}px;height:0.8em;'
-            f'background:#e4e4e4;vertical-align:middle" role="img" '
-            f'aria-label="{value:.{DECIMALS}f}"><div style="width:{frac * 100:.1f}%;'
-            f'height:100%;background:{colour}"></div></div>')
+    """An inline HTML bar showing ``value`` on the scale ``lo``..``hi``, filled from zero.
+
+    On a scale that spans zero (cosine: -1..1) a dark tick marks 0 and the fill runs from it
+    to the value, left for a negative value, right for a positive one, so 0.04 is a sliver
+    next to the tick rather than a half-full bar. Its ``aria-label`` states value and scale.
+
+    Example:
+        >>> 'left:50.0%' in bar(0.04, -1, 1) and 'width:2.0%' in bar(0.04, -1, 1)
+        True
+    """
+    span = hi - lo
+    ok = np.isfinite(value) and span > 0
+
+    def at(x: float) -> float:  # position of x on the bar, in percent
+        return 100.0 * min(1.0, max(0.0, (x - lo) / span)) if ok else 0.0
+
+    zero = at(0.0) if lo < 0 < hi else 0.0
+    end = at(value) if ok else zero
+    left, width = min(zero, end), abs(end - zero)
+    tick = (f'<div style="position:absolute;left:calc({zero:.1f}% - 1px);top:-2px;width:2px;'
+            f'height:calc(100% + 4px);background:#333"></div>') if lo < 0 < hi else ""
+    label = f"{fmt(value)} on a scale from {lo:g} to {hi:g}"
+    return (f'<div style="display:inline-block;position:relative;width:{width_px}px;'
+            f'height:0.8em;background:#e4e4e4;vertical-align:middle" role="img" '
+            f'aria-label="{label}" title="{label}"><div style="position:absolute;'
+            f'left:{left:.1f}%;width:{width:.1f}%;height:100%;background:{colour}"></div>'
+            f"{tick}</div>")
 
 
 def fmt(value: float) -> str:
@@ -142,22 +162,29 @@ class StaticFallback:
 
 
 class FigureView(StaticFallback):
-    """Mixin for widgets that show a ``vk.plot`` figure: ``self.picture`` (an Image widget)
-    and ``self.caption`` (an HTML widget) hold the PNG and its alt text."""
+    """Mixin for widgets that show a ``vk.plot`` figure.
+
+    ``self.picture`` (an HTML widget) holds the figure as an ``<img>`` whose ``alt`` attribute
+    is the figure's alt text, so a screen reader reads the description and nobody sees it
+    twice; ``self.png`` holds the PNG bytes. ``self.caption`` (an HTML widget) stays empty
+    unless an error is shown there.
+    """
 
     alt = ""
+    png = b""
     default_summary = "Figure"
 
     def show_figure(self, fig) -> None:
-        """Render ``fig`` into the picture and write its alt text as the caption."""
+        """Render ``fig`` into the picture, described by its alt text; clear the caption."""
         from vectorkit.plot import alt_text
 
         self.alt = alt_text(fig)
-        self.picture.value = figure_png(fig)
-        self.caption.value = f'<p class="vk-alt">{esc(self.alt)}</p>'
+        self.png = figure_png(fig)
+        self.picture.value = img_tag(self.png, self.alt)
+        self.caption.value = ""
 
     def static_html(self) -> str:
-        return img_tag(self.picture.value, self.alt) + self.caption.value
+        return self.picture.value + self.caption.value
 
     def summary(self) -> str:
         return self.alt or self.default_summary

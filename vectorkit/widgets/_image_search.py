@@ -76,9 +76,10 @@ def _image_class():
             self.hits: list = []
             options = [(c, i) for i, c in enumerate(collection.captions)]
             self.picker = widgets.Dropdown(options=options, value=0, description="image:")
-            self.picture = widgets.Image(format="png")
+            self.picture = widgets.HTML()
             self.caption = widgets.HTML()
             super().__init__([self.picker, self.picture, self.caption])
+            self.add_class("vk-image-search")
             self.picker.observe(self.update, names="value")
             self.update()
 

@@ -82,11 +82,12 @@ def _make_class():
                 value=min(perplexity, projection.max_perplexity), min=2,
                 max=projection.max_perplexity, description="perplexity:",
                 continuous_update=False)
-            self.picture = widgets.Image(format="png")
+            self.picture = widgets.HTML()
             self.caption = widgets.HTML()
             self.points = None
             super().__init__([widgets.HBox([self.method, self.perplexity]), self.picture,
                               self.caption])
+            self.add_class("vk-projection-explorer")
             self.method.observe(self.update, names="value")
             self.perplexity.observe(self.update, names="value")
             self.update()

@@ -137,14 +137,17 @@ def results_html(query: str, mode: str, hits: list[dict]) -> str:
         return "<p><i>Type a query.</i></p>"
     if not hits:
         return f"<p>No {esc(mode)} match for <b>{esc(query)}</b>.</p>"
-    top = max(abs(h["score"]) for h in hits) or 1.0
+    if mode == "semantic":  # cosine similarity: the fixed scale -1..1, a tick at 0
+        lo, hi, scale = -1.0, 1.0, "cosine, -1 to 1"
+    else:  # keyword scores have no fixed top: the bar is relative to the best hit
+        lo, hi, scale = 0.0, max(max(h["score"] for h in hits), 1e-12), "relative to the best"
     rows = "".join(
         f'<tr><td>{h["rank"]}</td><td class="vk-score">{fmt(h["score"])}</td>'
-        f'<td>{bar(h["score"], 0.0, top, "#3a9a5b", 80)}</td><td>{esc(h["text"])}</td></tr>'
+        f'<td>{bar(h["score"], lo, hi, "#3a9a5b", 80)}</td><td>{esc(h["text"])}</td></tr>'
         for h in hits)
     return (f'<p class="vk-query">{esc(mode)} results for <b>{esc(query)}</b></p>'
-            '<table class="vk-results"><tr><th>#</th><th>score</th><th></th><th>document</th>'
-            f"</tr>{rows}</table>")
+            '<table class="vk-results"><tr><th>#</th><th>score</th>'
+            f"<th>{scale}</th><th>document</th></tr>{rows}</table>")
 
 
 @functools.cache

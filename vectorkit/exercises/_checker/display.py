@@ -27,6 +27,13 @@ class CheckResult:
         status: ``"correct"``, ``"incorrect"`` or ``"not attempted"``.
         message: a sentence for the student (never contains the expected answer).
         question: the question's name such as ``"nb01.q2"`` (empty if unbound).
+        kind: what the checker found, as data (never read from the message): ``"correct"``,
+            ``"not attempted"``, ``"thought"``; for an incorrect answer ``"mistake"`` (a
+            typical mistake recognised), ``"value"`` (the right kind of answer, a wrong value),
+            a wrong kind of answer (``"type"``, ``"shape"``, ``"length"``, ``"choice"``,
+            ``"iterator"``, ...), ``"forbidden"`` (a library function the exercise asks you
+            to write yourself), ``"timeout"``, ``"error"`` (the answer could not be checked)
+            or ``"explained"`` (a custom check's explanation).
 
     ``bool(result)`` is True only when the answer is correct.
 
@@ -38,6 +45,7 @@ class CheckResult:
     status: str
     message: str = ""
     question: str = ""
+    kind: str = ""
 
     def __post_init__(self):
         if self.status not in STATUSES:

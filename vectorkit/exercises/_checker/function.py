@@ -10,27 +10,29 @@ from __future__ import annotations
 
 import copy
 import inspect
-import reprlib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from vectorkit.exercises._checker.compare import compare
+from vectorkit.exercises._checker.compare import (
+    Forbidden,
+    Mismatch,
+    Recognised,
+    TimedOut,
+    as_mismatch,
+    compare,
+    iterator_mismatch,
+    one_shot,
+)
+from vectorkit.exercises._checker.compare import (
+    show as _show,
+)
 from vectorkit.exercises._checker.core import Mistake, Question
+from vectorkit.exercises._checker.forbidden import ForbiddenCall, forbid, resolve
+from vectorkit.exercises._checker.limits import DEFAULT_SECONDS, CheckTimeout, call_with_limit
 from vectorkit.exercises._checker.placeholder import uses_placeholder
-
-_GENERIC = ("that is not the right value", "that is not right", "that is not the right text")
-_short = reprlib.Repr()
-_short.maxlist = _short.maxtuple = 6
-_short.maxother = _short.maxstring = 60
-
-
-def _show(x) -> str:
-    if isinstance(x, np.ndarray):
-        return np.array2string(x, threshold=8, edgeitems=3, precision=4, separator=", ")
-    return _short.repr(x)
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,12 @@ class FunctionQuestion(Question):
             tolerant value comparison using ``rtol``/``atol``.
         mistakes: :class:`Mistake` instances; ``when(got, *args)``.
         func_name: the function's name in messages (default: the reference's name).
-        forbidden: dotted names of library functions that may not be handed in as the answer
-            (e.g. ``"vectorkit.similarity.cosine_similarity"`` when the task is to write it).
+        forbidden: dotted names of library functions (or classes) the learner must not hand
+            in nor call (e.g. ``"vectorkit.similarity.cosine_similarity"`` when the task is to
+            write it): while the learner's function runs they are replaced by stand-ins that
+            raise, and the message names the one that was called.
+        time_limit: seconds one call of the learner's function may take (``None``: no
+            limit); a function that takes longer is stopped and the check says so.
 
     Example:
         >>> def double(x):
@@ -131,8 +137,14 @@ class FunctionQuestion(Question):
     def __init__(self, prompt: str, reference: Callable, cases: Sequence[Case], *,
                  compare: Callable | None = None, rtol: float = 1e-6, atol: float = 1e-9,
                  mistakes: Sequence[Mistake] = (), func_name: str = "",
-                 forbidden: Sequence[str] = (), **kwargs):
+                 forbidden: Sequence[str] = (), time_limit: float | None = DEFAULT_SECONDS,
+                 **kwargs):
         super().__init__(prompt, **kwargs)
+        if time_limit is not None and not (isinstance(time_limit, (int, float))
+                                           and time_limit > 0):
+            raise ValueError(f"`time_limit` must be a positive number of seconds or None, "
+                             f"got {time_limit!r}")
+        self.call_limit = time_limit
         if not callable(reference):
             raise ValueError(f"`reference` must be a function, got {type(reference).__name__}")
         cases = tuple(cases)
@@ -144,7 +156,9 @@ class FunctionQuestion(Question):
         self.compare = compare
         self.mistakes = tuple(mistakes)
         self.func_name = func_name or getattr(reference, "__name__", "your function")
-        self.forbidden = frozenset(forbidden)
+        self.forbidden = tuple(forbidden)
+        for dotted in self.forbidden:
+            resolve(dotted)  # fail early on a misspelt name
         self._expected: dict[int, object] = {}
         try:
             self._signature = _plain(inspect.signature(reference))
@@ -169,73 +183,112 @@ class FunctionQuestion(Question):
                                                **copy.deepcopy(case.kwargs))
         return self._expected[i]
 
-    def _compare(self, got, expected) -> str | None:
+    def _compare(self, got, expected) -> Mismatch | None:
+        if one_shot(got) and not one_shot(expected):
+            return iterator_mismatch(got)  # never read it: it may be endless
         if self.compare is not None:
-            outcome = self.compare(got, expected)
-            return None if outcome is None or outcome is True else (
-                "that is not right" if outcome is False else str(outcome))
+            return as_mismatch(self.compare(got, expected))
         return compare(got, expected, rtol=self.rtol, atol=self.atol)
 
     def _fill(self, message: str, where: str, got) -> str:
         return message.replace("{where}", where).replace("{got}", _show(got))
 
-    def _check(self, answer) -> str | None:
+    def _check(self, answer) -> Mismatch | None:
         if not callable(answer):
-            return (f"pass your function itself, e.g. {self._call()}.check({self.func_name}) "
-                    f"without parentheses after {self.func_name}; got {_show(answer)} "
-                    f"({type(answer).__name__})")
-        dotted = f"{getattr(answer, '__module__', '')}.{getattr(answer, '__qualname__', '')}"
-        if dotted in self.forbidden:
-            return (f"you handed in the library function {dotted}: the point of this exercise "
-                    f"is to write {self.func_name} yourself")
+            return Mismatch("type", f"pass your function itself, e.g. "
+                            f"{self._call()}.check({self.func_name}) without parentheses after "
+                            f"{self.func_name}; got {_show(answer)} ({type(answer).__name__})")
+        handed_in = self._handed_in(answer)
+        if handed_in is not None:
+            return Forbidden(f"you handed in the library function {handed_in}: the point of "
+                             f"this exercise is to write {self.func_name} yourself")
         reason = self._signature_problem(answer)
         if reason is not None:
-            return reason
+            return Mismatch("type", reason)
         for i, case in enumerate(self.cases):
             reason = self._run_case(answer, i, case)
             if reason is not None:
                 return reason
         return None
 
+    def _handed_in(self, answer) -> str | None:
+        from vectorkit.exercises._checker.forbidden import public_name
+
+        named = f"{getattr(answer, '__module__', '')}.{getattr(answer, '__qualname__', '')}"
+        for dotted in self.forbidden:
+            obj, _ = resolve(dotted)
+            # the object itself, a partial of it, or (for the grader, which sees only a
+            # stand-in carrying the learner's function's names) its dotted name
+            if answer is obj or getattr(answer, "func", None) is obj or named == dotted:
+                return public_name(obj, dotted)
+        return None
+
+    def _call_learner(self, func, args, kwargs, where):
+        """Run the learner's function: forbidden functions replaced, under the time limit.
+
+        Returns ``(result, None)`` or ``(None, reason)``; the learner's own exceptions pass.
+        """
+        with forbid(self.forbidden, func) as calls:
+            try:
+                got = call_with_limit(func, args, kwargs, self.call_limit)
+            except ForbiddenCall:
+                got = None
+            except CheckTimeout:
+                return None, TimedOut(f"{where} your function did not return within "
+                                      f"{self.call_limit:g} s, so the check stopped it: look for "
+                                      "a loop that never ends (a `while` whose condition stays "
+                                      "true) or work that grows much faster than the input")
+        if calls:
+            return None, Forbidden(f"{where} your function calls {calls[0]}: the point of this "
+                                   f"exercise is to write {self.func_name} yourself, without "
+                                   f"{calls[0]}")
+        return got, None
+
     def _signature_problem(self, func) -> str | None:
         return signature_problem(func, self.func_name, self._signature,
                                  [(c.args, c.kwargs) for c in self.cases])
 
-    def _run_case(self, func, i: int, case: Case) -> str | None:
+    def _run_case(self, func, i: int, case: Case) -> Mismatch | None:
         where = self._where(case)
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
         expected = None if case.raises else self._expected_for(i, case)
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                got = func(*args, **kwargs)
+                got, problem = self._call_learner(func, args, kwargs, where)
         except Exception as exc:
             if case.raises and isinstance(exc, case.raises):
                 return None
             wanted = f", but it should raise {case.raises.__name__}" if case.raises else ""
-            return f"{where} your function raised {type(exc).__name__}: {exc}{wanted}"
+            return Mismatch("explained", f"{where} your function raised "
+                            f"{type(exc).__name__}: {exc}{wanted}")
+        if problem is not None:
+            return problem
         if case.raises:
-            return self._fill(case.message, where, got) if case.message else (
-                f"{where} your function returned {_show(got)}; it should raise "
-                f"{case.raises.__name__}")
+            if case.message:
+                return Recognised(self._fill(case.message, where, got))
+            return Mismatch("explained", f"{where} your function returned {_show(got)}; it "
+                            f"should raise {case.raises.__name__}")
         for pos, (before, after) in enumerate(zip(case.args, args, strict=True)):
             if not _same(before, after):
                 name = self._params[pos] if pos < len(self._params) else f"argument {pos + 1}"
-                return f"your function changed its input `{name}` {where}: work on a copy instead"
+                return Mismatch("explained", f"your function changed its input `{name}` "
+                                f"{where}: work on a copy instead")
         if got is None and expected is not None:
-            return f"{where} your function returned None: did you forget the `return` statement?"
+            return Mismatch("type", f"{where} your function returned None: did you forget the "
+                            "`return` statement?")
         reason = self._compare(got, expected)
         if reason is None:
             return None
-        if reason in _GENERIC:  # right kind of result, wrong value: explain if we can
+        if reason.wrong_value:  # right kind of result, wrong value: explain if we can
             for mistake in self.mistakes:
                 if mistake.matches(got, *copy.deepcopy(case.args)):
-                    return self._fill(mistake.message, where, got)
+                    return Recognised(self._fill(mistake.message, where, got))
             if case.message:
-                return self._fill(case.message, where, got)
-            return f"your function gives a wrong result {where}"
-        return f"your function gives a wrong result {where}: " + \
-            reason.replace("your answer", "its result")
+                return Recognised(self._fill(case.message, where, got))
+            return reason.with_text(f"your function gives a wrong result {where}")
+        return reason.with_text(f"your function gives a wrong result {where}: "
+                                + reason.replace("your answer", "its result"))
 
     def _reference_code(self) -> str:
         if self.solution_code:
