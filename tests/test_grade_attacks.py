@@ -250,3 +250,19 @@ def test_transfer_refuses_pickles_and_bounds_sizes():
     back = _transfer.loads(_transfer.dumps(value))
     assert back["a"][:2] == (1, 2.5) and np.isnan(back["a"][2]) and back["s"] == {"x"}
     assert back["v"].dtype == np.int16 and back["v"].tolist() == [0, 1, 2]
+
+
+def test_a_wrapped_forbidden_function_is_caught_by_the_grader_too(tmp_path, capsys):
+    """The learner's function runs in the kernel with vk.cosine_similarity replaced there."""
+    nb = nbformat.read(NB01_STUDENT, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "def cosine_similarity(a, b):" in cell.source:
+            cell.source = ("def cosine_similarity(a, b):\n"
+                           "    return float(vk.cosine_similarity(a, b))\n\n"
+                           "ex.q2.check(cosine_similarity)")
+    path = tmp_path / "wrapper.ipynb"
+    path.write_text(render(nb))
+    assert main([str(path), "--timeout", "60"]) == 0
+    out = capsys.readouterr().out
+    (line,) = [ln for ln in out.splitlines() if ln.strip().startswith("nb01.q2")]
+    assert "incorrect" in line and "vk.cosine_similarity" in line, out
