@@ -266,3 +266,22 @@ def test_a_wrapped_forbidden_function_is_caught_by_the_grader_too(tmp_path, caps
     out = capsys.readouterr().out
     (line,) = [ln for ln in out.splitlines() if ln.strip().startswith("nb01.q2")]
     assert "incorrect" in line and "vk.cosine_similarity" in line, out
+
+
+def test_estimators_travel_as_class_and_parameters_only():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from vectorkit.course import _transfer
+
+    pipe = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=50))
+    back = _transfer.loads(_transfer.dumps(pipe))
+    assert type(back) is type(pipe) and back.get_params()["logisticregression__C"] == 0.5
+    assert back is not pipe and not hasattr(back, "classes_")  # rebuilt unfitted
+    outside = _transfer.decode({"t": "estimator", "class": "os:system",
+                                "params": {"t": "dict", "items": []}})
+    assert isinstance(outside, _transfer.Opaque)
+    with pytest.raises(_transfer.TransferError, match="not a scikit-learn estimator"):
+        _transfer.decode({"t": "estimator", "class": "vectorkit.course.grade:main",
+                          "params": {"t": "dict", "items": []}})
