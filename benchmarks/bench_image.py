@@ -38,10 +38,12 @@ def main() -> None:
     args = parser.parse_args()
 
     import skimage.data
-    import tensorflow as tf
 
     import vectorkit as vk
+    from vectorkit._tf import tensorflow  # TensorFlow without its C++ start-up notices
     from vectorkit.models._efficientnet import CHUNK, CHUNK_PARALLEL, flops_per_image
+
+    tf = tensorflow()
 
     t0 = time.perf_counter()
     model = vk.load_model("efficientnet-lite0")

@@ -423,3 +423,63 @@ def test_index_paths_expand_home_and_say_when_a_parent_is_a_file(tmp_path, monke
 def test_load_model_accepts_a_path_object(tmp_path):
     folder = _text_savedmodel(tmp_path / "enc", seed=3)
     assert vk.load_model(Path(folder)).dim == 8
+
+
+# --- MAP@k against a trec_eval-style computation written here ------------------------------------
+
+def _trec_map_cut(run: dict, qrels: dict, k: int) -> dict:
+    """trec_eval's map_cut_k, as its C code computes it: the run sorted by score (descending,
+    ties by document id descending), the relevant ones' precision summed over the first k,
+    divided by the number of relevant documents of the query."""
+    out = {}
+    for qid, docs in run.items():
+        ranked = [d for d, _ in sorted(docs.items(), key=lambda kv: (kv[1], kv[0]),
+                                       reverse=True)]
+        relevant = {d for d, g in qrels.get(qid, {}).items() if g > 0}
+        hits, total = 0, 0.0
+        for i, d in enumerate(ranked[:k], start=1):
+            if d in relevant:
+                hits += 1
+                total += hits / i
+        out[qid] = total / len(relevant) if relevant else 0.0
+    return out
+
+
+def _random_runs(seed: int):
+    rng = np.random.default_rng(seed)
+    docs = [f"d{i:03d}" for i in range(60)]
+    run, qrels = {}, {}
+    for q in range(25):
+        scores = rng.permutation(len(docs))[:40].astype(float) + rng.random(40)  # no ties
+        run[f"q{q}"] = dict(zip(rng.permutation(docs)[:40], scores, strict=True))
+        qrels[f"q{q}"] = {d: int(rng.integers(0, 3)) for d in rng.permutation(docs)[:12]}
+    return run, qrels
+
+
+@pytest.mark.parametrize("k", [1, 5, 10, 100])
+def test_map_at_k_matches_trec_eval(k):
+    run, qrels = _random_runs(k)
+    expected = _trec_map_cut(run, qrels, k)
+    ranked = {q: [d for d, _ in sorted(s.items(), key=lambda kv: -kv[1])] for q, s in run.items()}
+    table = vk.evaluate(ranked, qrels, k=k, per_query=True)
+    judged = [q for q in run if any(g > 0 for g in qrels[q].values())]
+    np.testing.assert_allclose(table.loc[judged, f"map@{k}"], [expected[q] for q in judged],
+                               rtol=1e-12)
+    assert vk.evaluate(ranked, qrels, k=k)[f"map@{k}"].iloc[0] == pytest.approx(
+        np.mean([expected[q] for q in judged]))
+
+
+def test_map_at_k_ties_keep_the_given_order_unlike_trec_eval():
+    qrels = {"q": {"a": 1}}
+    run = {"q": {"a": 1.0, "b": 1.0}}  # a tie: trec_eval puts "b" first (document id desc)
+    assert _trec_map_cut(run, qrels, 2)["q"] == 0.5
+    assert vk.average_precision_at_k(["a", "b"], {"a"}, k=2) == 1.0  # the order given
+
+
+def test_map_at_k_against_pytrec_eval_when_installed():
+    pytrec_eval = pytest.importorskip("pytrec_eval")
+    run, qrels = _random_runs(7)
+    measures = pytrec_eval.RelevanceEvaluator(qrels, {"map_cut.10"}).evaluate(run)
+    ours = _trec_map_cut(run, qrels, 10)
+    for q, values in measures.items():
+        assert values["map_cut_10"] == pytest.approx(ours[q], abs=1e-4)

@@ -214,3 +214,74 @@ def test_csv_messages_are_on_one_line(tmp_path):
     assert rows[1]["answer"] == "line 1\nline 2"  # the learner's own text is kept as written
     (roster,) = csv.DictReader(roster_path(tmp_path / "g.csv").open())
     assert roster["nb01.q1"] == "incorrect" and roster["nb01.q4"] == "answered"
+
+
+def test_a_csv_in_a_missing_folder_is_refused_before_grading(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main([str(SOLUTION), "--csv", str(tmp_path / "nowhere" / "grades.csv")])
+    assert "--csv: the folder" in capsys.readouterr().err
+
+
+def test_transfer_refuses_pickles_and_bounds_sizes():
+    import base64
+    import io
+    import json
+
+    import numpy as np
+
+    from vectorkit.course import _transfer
+
+    arr = np.empty(2, dtype=object)
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=True)
+    forged = json.dumps({"t": "ndarray", "npy": base64.b64encode(buf.getvalue()).decode()})
+    with pytest.raises(_transfer.TransferError):
+        _transfer.loads(forged)
+    with pytest.raises(_transfer.TransferError):
+        _transfer.loads(json.dumps({"t": "object", "class": "os:system", "state": None}),
+                        objects=True)
+    assert isinstance(_transfer.decode({"t": "object", "class": "os:system"}), _transfer.Opaque)
+    big = _transfer.encode(np.zeros(_transfer.MAX_ARRAY_BYTES // 8 + 1))
+    assert big["t"] == "opaque" and "more than the grader accepts" in big["repr"]
+    deep = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(_transfer.TransferError):
+        _transfer.loads(deep)
+    value = {"a": (1, 2.5, float("nan")), "s": {"x"}, "v": np.arange(3, dtype=np.int16)}
+    back = _transfer.loads(_transfer.dumps(value))
+    assert back["a"][:2] == (1, 2.5) and np.isnan(back["a"][2]) and back["s"] == {"x"}
+    assert back["v"].dtype == np.int16 and back["v"].tolist() == [0, 1, 2]
+
+
+def test_a_wrapped_forbidden_function_is_caught_by_the_grader_too(tmp_path, capsys):
+    """The learner's function runs in the kernel with vk.cosine_similarity replaced there."""
+    nb = nbformat.read(NB01_STUDENT, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "def cosine_similarity(a, b):" in cell.source:
+            cell.source = ("def cosine_similarity(a, b):\n"
+                           "    return float(vk.cosine_similarity(a, b))\n\n"
+                           "ex.q2.check(cosine_similarity)")
+    path = tmp_path / "wrapper.ipynb"
+    path.write_text(render(nb))
+    assert main([str(path), "--timeout", "60"]) == 0
+    out = capsys.readouterr().out
+    (line,) = [ln for ln in out.splitlines() if ln.strip().startswith("nb01.q2")]
+    assert "incorrect" in line and "vk.cosine_similarity" in line, out
+
+
+def test_estimators_travel_as_class_and_parameters_only():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from vectorkit.course import _transfer
+
+    pipe = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=50))
+    back = _transfer.loads(_transfer.dumps(pipe))
+    assert type(back) is type(pipe) and back.get_params()["logisticregression__C"] == 0.5
+    assert back is not pipe and not hasattr(back, "classes_")  # rebuilt unfitted
+    outside = _transfer.decode({"t": "estimator", "class": "os:system",
+                                "params": {"t": "dict", "items": []}})
+    assert isinstance(outside, _transfer.Opaque)
+    with pytest.raises(_transfer.TransferError, match="not a scikit-learn estimator"):
+        _transfer.decode({"t": "estimator", "class": "vectorkit.course.grade:main",
+                          "params": {"t": "dict", "items": []}})

@@ -108,7 +108,8 @@ QRELS = {"q1": {"b"}, "q2": {"b": 1, "c": 2}, "q3": {"y"}, "q4": {"z": 0}}
 
 def test_evaluate_averages_by_hand():
     table = vk.evaluate(RUNS, QRELS, k=2, name="demo")
-    assert list(table.columns) == ["recall@2", "precision@2", "mrr@2", "ndcg@2", "queries"]
+    assert list(table.columns) == ["recall@2", "precision@2", "mrr@2", "ndcg@2", "map@2",
+                                   "queries"]
     assert table.index.tolist() == ["demo"]
     row = table.loc["demo"]
     # q1: b at rank 2; q2: c at rank 1, b at rank 3 (beyond k); q3: nothing; q4 unjudged

@@ -40,6 +40,8 @@ _EXPORTS = {
     "evaluate": "vectorkit.search.metrics",
     "reduce": "vectorkit.reduction",
     "export_projector": "vectorkit.projector",
+    # issue 13: MAP@k
+    "average_precision_at_k": "vectorkit.search.metrics",
 }
 # issue 18: search at scale (approximate indexes, the Milvus vector store)
 _EXPORTS.update({

@@ -114,20 +114,35 @@ def _exception(exc: BaseException) -> dict:
             "message": str(exc)[:2000]}
 
 
-def call(handle: int, request: str) -> None:
-    """Call function ``handle`` on the arguments in ``request``; display the outcome as data."""
+def call(handle: int, request: str, forbidden=()) -> None:
+    """Call function ``handle`` on the arguments in ``request``, with the library functions
+    named in ``forbidden`` replaced by raisers (as the checker does); display the outcome."""
     import numpy as np
+
+    from vectorkit.exercises._checker.forbidden import ForbiddenCall, forbid, public_name, resolve
 
     try:
         args, kwargs = _transfer.loads(request, objects=True)
         func = _functions[handle]
+        shown = {d: public_name(resolve(d)[0], d) for d in forbidden}
     except Exception as exc:
         _emit(CALL_MIMETYPE, {"ok": False, "grader": True, "exception": _exception(exc)})
         return
     try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
+        with np.errstate(all="ignore"), warnings.catch_warnings(), \
+                forbid(list(forbidden), func) as calls:
             warnings.simplefilter("ignore")
-            result = func(*args, **kwargs)
+            try:
+                result = func(*args, **kwargs)
+            except ForbiddenCall:
+                result = None
+        if calls:
+            called = [d for d in forbidden if any(c == shown[d] or c.startswith(shown[d] + ".")
+                                                  for c in calls)]
+            _emit(CALL_MIMETYPE, {"ok": False, "forbidden": called,
+                                  "exception": {"name": "ForbiddenCall", "builtin": "Exception",
+                                                "message": calls[0]}})
+            return
     except BaseException as exc:  # SystemExit and KeyboardInterrupt included: report them
         _emit(CALL_MIMETYPE, {"ok": False, "exception": _exception(exc)})
         if isinstance(exc, KeyboardInterrupt):

@@ -78,12 +78,28 @@ def _signature(spec) -> inspect.Signature | None:
         return None
 
 
-def _stand_in(meta: dict, known: dict[str, dict]) -> Callable:
+def _replay_forbidden(called, allowed) -> None:
+    """The kernel saw the learner's function call these forbidden functions: call them here,
+    where the question's check has replaced them by raisers, so the check notices."""
+    from vectorkit.exercises._checker.forbidden import ForbiddenCall, resolve
+
+    for dotted in called if isinstance(called, list) else []:
+        if dotted in allowed:
+            try:
+                resolve(dotted)[0]()
+            except ForbiddenCall:
+                raise
+            except Exception:  # not replaced right now (no check running): nothing to replay
+                pass
+
+
+def _stand_in(meta: dict, known: dict[str, dict], forbidden=()) -> Callable:
     def submitted(*args, **kwargs):
         key = _key(args, kwargs)
         if key not in known:
             raise _NeedCall(key)
         outcome = known[key]
+        _replay_forbidden(outcome.get("forbidden"), forbidden)
         if not outcome.get("ok"):
             raise _exception(outcome.get("exception", {}))
         for before, after in zip(args, outcome.get("args", []), strict=False):
@@ -108,7 +124,8 @@ def _decode_outcome(data) -> dict:
         if data.get("grader"):
             raise CallFailed(f"the kernel could not run the function: "
                              f"{data.get('exception', {}).get('message', '')}")
-        return {"ok": False, "exception": data.get("exception") or {}}
+        return {"ok": False, "exception": data.get("exception") or {},
+                "forbidden": [str(d) for d in data.get("forbidden") or []][:20]}
     out = {"ok": True, "value": _decode_answer(data.get("value"))}
     for name in ("args", "kwargs"):
         if name in data:
@@ -128,8 +145,9 @@ def _decode_answer(data):
 def recheck(question, answer: dict, call: Callable[[int, str], object]):
     """The :class:`CheckResult` of ``question`` for a captured ``answer``.
 
-    ``call(handle, request_json)`` runs the learner's function ``handle`` in its kernel and
-    returns the kernel's data about the outcome; it raises :class:`CallFailed` if it cannot.
+    ``call(handle, request_json, forbidden)`` runs the learner's function ``handle`` in its
+    kernel (with the question's forbidden functions replaced there) and returns the kernel's
+    data about the outcome; it raises :class:`CallFailed` if it cannot.
     """
     from vectorkit.exercises._checker.display import CheckResult
     from vectorkit.exercises._checker.placeholder import ____
@@ -144,12 +162,14 @@ def recheck(question, answer: dict, call: Callable[[int, str], object]):
     if answer.get("untouched"):
         return question.check(____)
     known: dict[str, dict] = {}
+    forbidden = tuple(str(d) for d in getattr(question, "forbidden", ()) or ())
     for _ in range(MAX_CALLS):
         try:
-            return question.check(_stand_in(answer, known))
+            return question.check(_stand_in(answer, known, forbidden))
         except _NeedCall as need:
             try:
-                known[need.key] = _decode_outcome(call(answer.get("handle"), need.key))
+                known[need.key] = _decode_outcome(call(answer.get("handle"), need.key,
+                                                       forbidden))
             except (CallFailed, _transfer.TransferError) as exc:
                 return CheckResult("incorrect", f"The grader could not test your function: "
                                    f"{exc}.", question.id)

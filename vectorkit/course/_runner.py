@@ -90,12 +90,13 @@ class _Session:
             if index is None:
                 cells.pop()
 
-    def call(self, handle, request: str):
+    def call(self, handle, request: str, forbidden=()):
         """Run a learner function in the kernel (for :func:`_recheck.recheck`)."""
         if self.dead:
             raise _recheck.CallFailed("the kernel had already stopped")
         cell = _code_cell("import vectorkit.course._capture as _vectorkit_capture\n"
-                          f"_vectorkit_capture.call({int(handle)}, {request!r})")
+                          f"_vectorkit_capture.call({int(handle)}, {request!r}, "
+                          f"{[str(d) for d in forbidden]!r})")
         try:
             self.run(cell)
         except Exception as exc:

@@ -28,7 +28,12 @@ import numpy as np
 MAX_CHARS = 64 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
+#: Largest array handed over (bytes); a bigger answer arrives as an opaque stand-in.
+MAX_ARRAY_BYTES = 32 * 1024 * 1024
 _OBJECT_PREFIXES = ("vectorkit.exercises.",)
+#: scikit-learn estimators (a Pipeline handed in as an answer) travel as their class and
+#: constructor parameters, and are rebuilt from those only if the class comes from here.
+_ESTIMATOR_PREFIXES = ("sklearn.", "vectorkit.")
 
 
 class TransferError(ValueError):
@@ -76,6 +81,10 @@ def _encode(x, depth: int, count: list[int]):
     if isinstance(x, complex):
         return {"t": "complex", "v": [x.real, x.imag]}
     if isinstance(x, np.ndarray) and x.dtype != object:
+        if x.nbytes > MAX_ARRAY_BYTES:
+            return {"t": "opaque", "type": "numpy.ndarray",
+                    "repr": f"an array of {x.nbytes:,} bytes (shape {x.shape}), more than "
+                            f"the grader accepts ({MAX_ARRAY_BYTES:,})"}
         return {"t": "ndarray", "npy": _npy(x)}
     if isinstance(x, np.generic) and not isinstance(x, np.object_):
         return {"t": "npscalar", "npy": _npy(np.asarray(x))}
@@ -89,7 +98,19 @@ def _encode(x, depth: int, count: list[int]):
     if isinstance(x, dict):
         return {"t": "dict", "items": [[_encode(k, depth + 1, count), _encode(v, depth + 1, count)]
                                        for k, v in x.items()]}
+    if isinstance(x, type) and (issubclass(x, np.generic) or x in (int, float, str, bool)):
+        return {"t": "type", "name": np.dtype(x).name if issubclass(x, np.generic)
+                else x.__name__}  # e.g. TfidfVectorizer(dtype=np.float64)
     cls = type(x)
+    if cls.__module__.startswith(_ESTIMATOR_PREFIXES) and callable(getattr(x, "get_params",
+                                                                           None)):
+        try:
+            params = x.get_params(deep=False)
+        except Exception:  # an estimator that cannot list its parameters stays opaque
+            params = None
+        if isinstance(params, dict):
+            return {"t": "estimator", "class": f"{cls.__module__}:{cls.__qualname__}",
+                    "params": _encode(params, depth + 1, count)}
     if cls.__module__.startswith(_OBJECT_PREFIXES) and hasattr(x, "__dict__"):
         return {"t": "object", "class": f"{cls.__module__}:{cls.__qualname__}",
                 "state": _encode(dict(vars(x)), depth + 1, count)}
@@ -157,6 +178,13 @@ def _decode(d, depth: int, objects: bool):
         return kind(_decode(v, depth + 1, objects) for v in items)
     if t == "dict":
         return {_decode(k, depth + 1, objects): _decode(v, depth + 1, objects) for k, v in items}
+    if t == "type":
+        name = str(d.get("name", ""))
+        if name in ("int", "float", "str", "bool"):
+            return {"int": int, "float": float, "str": str, "bool": bool}[name]
+        return np.dtype(name).type
+    if t == "estimator":
+        return _estimator(d, depth, objects)
     if t == "object" and objects:
         module, _, name = str(d["class"]).partition(":")
         if not module.startswith(_OBJECT_PREFIXES):
@@ -170,6 +198,24 @@ def _decode(d, depth: int, objects: bool):
     if t in ("object", "opaque"):
         return Opaque(d.get("type", d.get("class", "unknown")), d.get("repr", ""))
     raise TransferError(f"malformed data: unknown tag {t!r}")
+
+
+def _estimator(d: dict, depth: int, objects: bool):
+    """Rebuild a scikit-learn estimator from its class and parameters (allowed modules only)."""
+    module, _, name = str(d.get("class", "")).partition(":")
+    if not module.startswith(_ESTIMATOR_PREFIXES):
+        return Opaque(module, "an estimator from outside scikit-learn and vectorkit")
+    from sklearn.base import BaseEstimator
+
+    cls = importlib.import_module(module)
+    for part in name.split("."):
+        cls = getattr(cls, part)
+    if not (isinstance(cls, type) and issubclass(cls, BaseEstimator)):
+        raise TransferError(f"{module}:{name} is not a scikit-learn estimator")
+    params = _decode(d.get("params"), depth + 1, objects)
+    if not isinstance(params, dict) or not all(isinstance(k, str) for k in params):
+        raise TransferError("malformed estimator parameters")
+    return cls(**params)
 
 
 def decode(data, *, objects: bool = False):

@@ -223,6 +223,11 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, name) > 0:
             parser.error(f"--{name} must be a positive number of seconds, "
                          f"got {getattr(args, name)}")
+    if args.csv:
+        folder = Path(args.csv).expanduser().resolve().parent
+        if not folder.is_dir():
+            parser.error(f"--csv: the folder {folder} does not exist (create it first)")
+        args.csv = str(Path(args.csv).expanduser())
     reports, status = [], 0
     # Read every submission before running any: a notebook that deletes files cannot
     # remove the others from the batch.

@@ -1,4 +1,4 @@
-"""Retrieval metrics: recall@k, precision@k, MRR, nDCG@k, and ``evaluate`` over queries.
+"""Retrieval metrics: recall@k, precision@k, MRR, nDCG@k, MAP@k, and ``evaluate`` over queries.
 
 For one query, ``ranked`` is a sequence of ids best first (a list, an array or a
 single-query :class:`vectorkit.SearchResult`; ``None`` entries are padding and skipped)
@@ -12,6 +12,20 @@ Definitions (``rel_i`` is the grade of the document at rank ``i``, 1-based):
 - MRR (reciprocal rank) = 1 / rank of the first relevant id, 0 if none is retrieved
 - nDCG@k = DCG@k / ideal DCG@k, with DCG@k = sum over i <= k of rel_i / log2(i + 1)
   (linear gains, as in trec_eval and scikit-learn's ``ndcg_score``)
+- AP@k (average precision) = sum of precision@i over the ranks i <= k that hold a relevant
+  id, divided by the number of relevant ids (all of them, not only those that fit in k: as
+  trec_eval's ``map_cut_k``); MAP@k is its mean over queries
+
+How this differs from trec_eval (measured on the same runs, the numbers agree otherwise):
+
+- **Ties.** The order given is the order scored: two ids with the same score keep their
+  places in ``ranked``. trec_eval re-sorts a run by score and breaks ties by document id
+  (descending), so a run with tied scores can score differently there.
+- **Averaging** (:func:`evaluate`). Queries whose judgements have no relevant id are
+  skipped (every metric here is undefined for them), and a judged query must have a
+  ranking: an empty ranking counts 0 for every metric. trec_eval does the opposite: it
+  averages over the queries in the run (a judged query missing from the run is left out
+  unless ``-c`` is given) and counts a query without relevant documents as 0.
 
 Example:
     >>> import vectorkit as vk
@@ -30,7 +44,8 @@ import numpy as np
 
 from vectorkit._validation import check_k as _check_k
 
-__all__ = ["recall_at_k", "precision_at_k", "mrr", "ndcg_at_k", "evaluate"]
+__all__ = ["recall_at_k", "precision_at_k", "mrr", "ndcg_at_k", "average_precision_at_k",
+           "evaluate"]
 
 
 def _ranked(ranked, name: str = "ranked") -> list:
@@ -158,6 +173,26 @@ def ndcg_at_k(ranked, relevant, k: int) -> float:
     return dcg / idcg
 
 
+def average_precision_at_k(ranked, relevant, k: int) -> float:
+    """Average precision of the top ``k``: precision@i at each relevant rank i <= k, summed
+    and divided by the number of relevant ids (trec_eval's ``map_cut_k`` for one query).
+
+    Example:
+        >>> import vectorkit as vk
+        >>> vk.average_precision_at_k(["a", "x", "b"], {"a", "b"}, k=3)  # (1/1 + 2/3) / 2
+        0.8333333333333333
+    """
+    k = _check_k(k)
+    items, rel = _ranked(ranked), _relevant(relevant)
+    _need_relevant(rel, "average precision")
+    found, total = 0, 0.0
+    for rank, r in enumerate(items[:k], start=1):
+        if r in rel:
+            found += 1
+            total += found / rank
+    return total / len(rel)
+
+
 def _runs(results) -> dict:
     from vectorkit.search._result import SearchResult
 
@@ -194,7 +229,11 @@ def _check_id_kinds(rankings: dict, judged: dict) -> None:
 
 
 def evaluate(results, qrels, k: int = 10, *, per_query: bool = False, name: str = "mean"):
-    """Average recall@k, precision@k, MRR@k and nDCG@k over the judged queries.
+    """Average recall@k, precision@k, MRR@k, nDCG@k and MAP@k over the judged queries.
+
+    Ties and averaging follow the module's rules (the given order is scored as it is;
+    queries without relevant ids are skipped; an empty ranking counts 0), which differ
+    from trec_eval's as described in :mod:`vectorkit.search.metrics`.
 
     Args:
         results: a batch :class:`vectorkit.SearchResult` with ``query_ids``, or a dict
@@ -206,7 +245,8 @@ def evaluate(results, qrels, k: int = 10, *, per_query: bool = False, name: str 
         name: index label of the averaged row (e.g. "bm25"), handy with ``pd.concat``.
 
     Returns:
-        pandas DataFrame with columns ``recall@k, precision@k, mrr@k, ndcg@k, queries``.
+        pandas DataFrame with columns ``recall@k, precision@k, mrr@k, ndcg@k, map@k,
+        queries``.
 
     Example:
         >>> import vectorkit as vk
@@ -234,12 +274,13 @@ def evaluate(results, qrels, k: int = 10, *, per_query: bool = False, name: str 
                          f"{list(runs)[:3]}")
     rankings = {qid: _ranked(runs[qid], f"results[{qid!r}]") for qid in judged}
     _check_id_kinds(rankings, judged)
-    cols = [f"recall@{k}", f"precision@{k}", f"mrr@{k}", f"ndcg@{k}"]
+    cols = [f"recall@{k}", f"precision@{k}", f"mrr@{k}", f"ndcg@{k}", f"map@{k}"]
     rows = {}
     for qid, rel in judged.items():
         ranked = rankings[qid]
         rows[qid] = [recall_at_k(ranked, rel, k), precision_at_k(ranked, rel, k),
-                     mrr(ranked, rel, k), ndcg_at_k(ranked, rel, k)]
+                     mrr(ranked, rel, k), ndcg_at_k(ranked, rel, k),
+                     average_precision_at_k(ranked, rel, k)]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=cols)
     table.index.name = "query"
     if per_query:
