@@ -38,11 +38,13 @@ from vectorkit.exercises._checker.core import (
 )
 from vectorkit.exercises._checker.display import CheckResult, Note, Progress
 from vectorkit.exercises._checker.function import Case, FunctionQuestion
+from vectorkit.exercises._checker.lazy import LazyValueQuestion
 from vectorkit.exercises._checker.module import BoundQuestion, bind_questions, questions
 from vectorkit.exercises._checker.placeholder import Placeholder, ____, is_placeholder
 
 __all__ = [
     "____", "BoundQuestion", "Case", "CheckResult", "FreeCheckQuestion", "FunctionQuestion",
+    "LazyValueQuestion",
     "Mismatch", "Mistake", "Note", "Placeholder", "Progress", "Question", "ThoughtQuestion",
     "ValueQuestion", "bind_questions", "compare", "is_placeholder", "questions",
 ]

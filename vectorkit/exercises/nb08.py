@@ -18,9 +18,9 @@ from vectorkit.exercises import (
     Case,
     FreeCheckQuestion,
     FunctionQuestion,
+    LazyValueQuestion,
     Mistake,
     ThoughtQuestion,
-    ValueQuestion,
     bind_questions,
 )
 from vectorkit.exercises._checker.compare import describe
@@ -77,28 +77,12 @@ def _rates() -> dict:
 # --- q1: the reviews both classifiers get wrong ----------------------------------------------
 
 
-class _LazyValueQuestion(ValueQuestion):
-    """A value question whose reference is computed on first use (it needs the model)."""
-
-    def __init__(self, prompt, compute, **kwargs):
-        super().__init__(prompt, 0.0, **kwargs)
-        self._compute = compute
-
-    @property
-    def reference(self):
-        return self._compute()
-
-    @reference.setter
-    def reference(self, value):
-        pass
-
-
 def _close(key):
     return lambda x: abs(float(x) - _rates()[key]) < 2e-3 and abs(_rates()[key] -
                                                                  _rates()["both"]) > 2e-3
 
 
-q1 = _LazyValueQuestion(
+q1 = LazyValueQuestion(
     "Using the cross-validated predictions of section 2 (emb_pred and tfidf_pred), what "
     "fraction of the 312 reviews do BOTH classifiers get wrong? Give a number between 0 and 1.",
     lambda: _rates()["both"],

@@ -19,9 +19,9 @@ from vectorkit.exercises import (
     Case,
     FreeCheckQuestion,
     FunctionQuestion,
+    LazyValueQuestion,
     Mistake,
     ThoughtQuestion,
-    ValueQuestion,
     bind_questions,
 )
 from vectorkit.exercises._checker.compare import describe
@@ -42,22 +42,6 @@ def _popularity() -> dict:
             "count": round(out[10]["hit_rate@10"] * out[10]["cases"])}
 
 
-class _LazyValueQuestion(ValueQuestion):
-    """A value question whose reference is computed on first use (it needs the data)."""
-
-    def __init__(self, prompt, compute, **kwargs):
-        super().__init__(prompt, 0.0, **kwargs)
-        self._compute = compute
-
-    @property
-    def reference(self):
-        return self._compute()
-
-    @reference.setter
-    def reference(self, value):
-        pass
-
-
 def _is(key):
     def when(x):
         r = _popularity()
@@ -65,7 +49,7 @@ def _is(key):
     return when
 
 
-q1 = _LazyValueQuestion(
+q1 = LazyValueQuestion(
     "What is the leave-one-out hit rate@10 of the popularity baseline on the notebook's "
     "held-out baskets? Give a number between 0 and 1.",
     lambda: _popularity()["hit10"],

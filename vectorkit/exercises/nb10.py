@@ -19,9 +19,9 @@ from vectorkit.exercises import (
     Case,
     FreeCheckQuestion,
     FunctionQuestion,
+    LazyValueQuestion,
     Mistake,
     ThoughtQuestion,
-    ValueQuestion,
     bind_questions,
 )
 from vectorkit.exercises._checker.compare import describe
@@ -48,22 +48,6 @@ def _image_search() -> dict:
             "count": int(hit[kinds == "unlabelled"].sum())}
 
 
-class _LazyValueQuestion(ValueQuestion):
-    """A value question whose reference is computed on first use (it needs the models)."""
-
-    def __init__(self, prompt, compute, **kwargs):
-        super().__init__(prompt, 0.0, **kwargs)
-        self._compute = compute
-
-    @property
-    def reference(self):
-        return self._compute()
-
-    @reference.setter
-    def reference(self, value):
-        pass
-
-
 def _is(key):
     def when(x):
         r = _image_search()
@@ -71,7 +55,7 @@ def _is(key):
     return when
 
 
-q1 = _LazyValueQuestion(
+q1 = LazyValueQuestion(
     "Using the zero-shot search of section 3 (image_vectors and the queries of "
     "vk.datasets.load_image_queries()), what fraction of the 12 'unlabelled' queries put "
     "their photo first? Give a number between 0 and 1.",

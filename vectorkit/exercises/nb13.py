@@ -16,6 +16,7 @@ import functools
 from vectorkit.exercises import (
     Case,
     FunctionQuestion,
+    LazyValueQuestion,
     Mistake,
     ThoughtQuestion,
     ValueQuestion,
@@ -93,22 +94,10 @@ def _answers_right() -> int:
                for row in questions.itertuples())
 
 
-class _Count(ValueQuestion):
-    """A value question whose reference is computed on first use (it needs the model)."""
-
-    @property
-    def reference(self):
-        return _answers_right()
-
-    @reference.setter
-    def reference(self, value):  # the constructor's placeholder value is not used
-        pass
-
-
-q2 = _Count(
+q2 = LazyValueQuestion(
     "Of the 22 questions whose topic is in the corpus, for how many does `rag.answer(question, "
     "k=3)` quote a sentence that contains the question's fact? Give the count (an int).",
-    0,
+    _answers_right,
     mistakes=[Mistake(lambda got: isinstance(got, float) and 0 < got < 1,
                       "that is a fraction; the question asks for the count of questions")],
     hints=["Loop over the answerable questions; for each, `text = ' '.join(rag.answer(q, "
