@@ -13,14 +13,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_import_is_fast_and_does_not_import_tensorflow():
-    code = ("import time, sys; t = time.perf_counter(); import vectorkit as vk; "
-            "vk.datasets; vk.models; dt = time.perf_counter() - t; "
-            "print(dt, 'tensorflow' in sys.modules)")
+def test_import_does_not_import_heavy_libraries():
+    # What makes `import vectorkit` fast is what it does not import; its time is measured by
+    # benchmarks/bench_import.py (a timed assertion here failed on a busy machine).
+    code = ("import sys; import vectorkit as vk; vk.datasets; vk.models; vk.search; "
+            "vk.train; vk.exercises; "
+            "heavy = ['tensorflow', 'tf_keras', 'sklearn', 'scipy', 'matplotlib', 'pandas', "
+            "'PIL', 'skimage', 'pymilvus', 'faiss', 'ipywidgets', 'IPython']; "
+            "print(' '.join(m for m in heavy if m in sys.modules) or 'none')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split()
-    assert float(out[0]) < 0.5, f"import vectorkit took {out[0]} s"
-    assert out[1] == "False"
+                         check=True).stdout.strip()
+    assert out == "none", f"import vectorkit (and its subpackages) imported: {out}"
 
 
 def test_import_has_no_global_side_effects():

@@ -16,62 +16,51 @@ import importlib
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it (imported on first access)
+# public name -> module that defines it (imported on first access), by family
 _EXPORTS = {
+    # similarity metrics
     "cosine_similarity": "vectorkit.similarity",
     "euclidean_distance": "vectorkit.similarity",
     "dot_product": "vectorkit.similarity",
     "normalize": "vectorkit.similarity",
+    # models and their inputs
     "load_model": "vectorkit.models",
     "list_models": "vectorkit.models",
     "EmbeddingModel": "vectorkit.models",
-    "set_cache": "vectorkit.cache",
-    "setup_notebook": "vectorkit._notebook",
     "export_model": "vectorkit.models",
+    "EmbeddingTransformer": "vectorkit.models._sklearn",
+    "images_as_text": "vectorkit.models._images_as_text",
     "load_image": "vectorkit.images",
     "load_audio": "vectorkit.audio",
+    "set_cache": "vectorkit.cache",
+    "setup_notebook": "vectorkit._notebook",
+    # search: exact, keyword, quantised, approximate, the vector store and ingestion
     "Index": "vectorkit.search.index",
     "SearchResult": "vectorkit.search._result",
     "KeywordIndex": "vectorkit.search.keyword",
+    "quantize": "vectorkit.search._quantize",
+    "ApproxIndex": "vectorkit.search._ann",
+    "VectorStore": "vectorkit.search.store",
+    "ingest": "vectorkit.search.ingest",
+    "IngestSummary": "vectorkit.search.ingest",
+    "search_collection": "vectorkit.search.collection",
+    "chunk_text": "vectorkit.search._chunk",
+    # evaluation
     "recall_at_k": "vectorkit.search.metrics",
     "precision_at_k": "vectorkit.search.metrics",
     "mrr": "vectorkit.search.metrics",
     "ndcg_at_k": "vectorkit.search.metrics",
+    "average_precision_at_k": "vectorkit.search.metrics",
     "evaluate": "vectorkit.search.metrics",
+    # seeing and shrinking vectors
     "reduce": "vectorkit.reduction",
     "export_projector": "vectorkit.projector",
-    # issue 13: MAP@k
-    "average_precision_at_k": "vectorkit.search.metrics",
-}
-# issue 18: search at scale (approximate indexes, the Milvus vector store)
-_EXPORTS.update({
-    "VectorStore": "vectorkit.search.store",
-    "ApproxIndex": "vectorkit.search._ann",
-})
-# issue 18: the ingestion pipeline
-_EXPORTS.update({
-    "ingest": "vectorkit.search.ingest",
-    "IngestSummary": "vectorkit.search.ingest",
-    "search_collection": "vectorkit.search.collection",
-})
-# issue 16 (course part 3: applications)
-_EXPORTS.update({
-    "EmbeddingTransformer": "vectorkit.models._sklearn",
-    "images_as_text": "vectorkit.models._images_as_text",
-})
-# issue 17: retrieval-augmented answers (vk.rag) and chunking text for them
-_EXPORTS.update({
-    "chunk_text": "vectorkit.search._chunk",
-})
-_SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
-               "images", "audio", "errors", "search", "course"}
-_ALIASES = {"rag": "vectorkit.search.rag"}  # public name -> the module it is
-# issue 15: building embeddings (vk.train, vk.features) and quantised search
-_SUBMODULES |= {"train"}
-_EXPORTS.update({
+    # hand-made features (vk.features is vk.train.features)
     "features": "vectorkit.train",
-    "quantize": "vectorkit.search._quantize",
-})
+}
+_SUBMODULES = {"datasets", "plot", "widgets", "exercises", "cache", "models", "similarity",
+               "images", "audio", "errors", "search", "course", "train"}
+_ALIASES = {"rag": "vectorkit.search.rag"}  # public name -> the module it is
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, *_ALIASES])
 
