@@ -142,6 +142,31 @@ def test_deeply_nested_metadata_is_refused(tmp_path):
         vk.Index.load(path)
 
 
+def test_approximate_index_files_get_the_same_zip_checks(tmp_path):
+    # vk.ApproxIndex files share the exact index's reader (search/_zipfile.py): a meta.json
+    # that deflates 1000x, or nests 100,000 deep, is refused, not decompressed or crashed on.
+    import tracemalloc
+    import zipfile
+
+    pytest.importorskip("faiss")
+    bomb = tmp_path / "bomb.vkann"
+    meta = b'{"format": "vectorkit-ann-index", "ids": [' + b"0, " * 20_000_000 + b"0]}"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("meta.json", meta)
+    assert bomb.stat().st_size < 1_000_000 < 50 * 1_000_000 < len(meta)
+    tracemalloc.start()
+    with pytest.raises(ValueError, match="more than 20x"):
+        vk.ApproxIndex.load(bomb)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5_000_000, peak
+    deep = tmp_path / "deep.vkann"
+    with zipfile.ZipFile(deep, "w") as zf:
+        zf.writestr("meta.json", "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ValueError, match="nested too deeply"):
+        vk.ApproxIndex.load(deep)
+
+
 # --- item 6: overflow, underflow, cancellation, complex input --------------------------------------
 
 def test_huge_and_tiny_vectors_have_directions():

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from pathlib import Path
 
 import numpy as np
 
@@ -28,6 +27,7 @@ from vectorkit._atomic import atomic_open
 from vectorkit.search._ann_params import METHODS, check_params, faiss
 from vectorkit.search._ids import IdMap
 from vectorkit.search._result import METRICS
+from vectorkit.search._zipfile import as_path, open_checked, read_json, read_member
 
 FORMAT = "vectorkit-ann-index"
 VERSION = 1
@@ -51,7 +51,7 @@ def is_ann_file(path) -> bool:
 
 def save_ann(index, path) -> None:
     """Write ``index`` (an ApproxIndex) to ``path`` atomically."""
-    path = Path(path)
+    path = as_path(path)
     if path.is_dir():
         raise ValueError(f"`path` must be a file name, got the folder {str(path)!r}")
     if not path.parent.exists():
@@ -115,39 +115,19 @@ def _check_meta(meta, path) -> dict:
     return meta
 
 
-def _read_member(zf, name: str, limit: int, path) -> bytes:
-    try:
-        with zf.open(name) as member:
-            raw = member.read(limit + 1)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise _bad(path, f"{name} is damaged or truncated ({exc})") from None
-    if len(raw) > limit:
-        raise _bad(path, f"{name} is larger than the {limit} bytes declared")
-    return raw
-
-
 def load_ann(path) -> tuple[dict, object]:
     """Read and verify an approximate index file; return its checked meta and faiss index."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"`path`: no index file at {str(path)!r}")
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise _bad(path, f"not a ZIP archive ({exc})") from None
+    path = as_path(path)
+    bad = lambda what: _bad(path, what)  # noqa: E731
+    zf = open_checked(path, (_META,), bad)
     with zf:
-        if _META not in zf.namelist():
-            raise _bad(path, f"it has no {_META}")
-        try:
-            meta = json.loads(_read_member(zf, _META, _MAX_META_BYTES, path).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise _bad(path, f"meta.json is not valid JSON ({exc})") from None
+        meta = read_json(zf, _META, _MAX_META_BYTES, bad)
         meta = _check_meta(meta, path)
         data = None
         if meta["faiss_sha256"] is not None:
             if _INDEX not in zf.namelist():
                 raise _bad(path, f"it has no {_INDEX}")
-            data = _read_member(zf, _INDEX, meta["faiss_bytes"], path)
+            data = read_member(zf, _INDEX, meta["faiss_bytes"], bad)
             if len(data) != meta["faiss_bytes"] or \
                     hashlib.sha256(data).hexdigest() != meta["faiss_sha256"]:
                 raise _bad(path, "the checksum of index.faiss does not match (the file is "

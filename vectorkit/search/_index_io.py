@@ -5,21 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from pathlib import Path
 
 import numpy as np
 
 from vectorkit._atomic import atomic_open
 from vectorkit.search._result import METRICS
+from vectorkit.search._zipfile import as_path, check_ratio, open_checked, read_json
 
 FORMAT = "vectorkit-index"
 VERSION = 1
 _META, _VECTORS = "meta.json", "vectors.npy"
 _MAX_META_BYTES = 512 * 1024**2  # ids of millions of rows fit; a forged size does not
-#: Largest uncompressed/compressed size ratio of a member. vectorkit stores members
-#: uncompressed (ratio 1) and real float32 data deflates by at most ~1.2x; deflated zeros
-#: reach 1000x, which is how a small file would otherwise expand to gigabytes.
-MAX_COMPRESSION_RATIO = 20
 _NPY_HEADER_MAX = 1 << 16
 #: How far a stored cosine row's length may be from 1 (float32 rounding is ~1e-7).
 NORM_TOLERANCE = 1e-3
@@ -30,16 +26,6 @@ _FIELDS = {"format", "version", "metric", "dim", "count", "dtype", "normalized",
 def _sha256(arr: np.ndarray) -> str:
     arr = np.ascontiguousarray(arr)
     return hashlib.sha256(memoryview(arr.reshape(-1)).cast("B") if arr.size else b"").hexdigest()
-
-
-def as_path(path) -> Path:
-    """``path`` as a Path with ``~`` expanded; TypeError for anything that is not a path."""
-    import os
-
-    if path is None or isinstance(path, bool) or not isinstance(path, str | os.PathLike):
-        raise TypeError(f"`path` must be a file path (str or pathlib.Path), got "
-                        f"{type(path).__name__}")
-    return Path(path).expanduser()
 
 
 def save_index(vectors, ids, metric: str, path) -> None:
@@ -128,40 +114,13 @@ def _read_header(member, path):
 def load_index(cls, path):
     """Read and verify an index file; return a ``cls`` instance."""
     path = as_path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"`path`: no index file at {str(path)!r}")
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise _bad(path, f"not a ZIP archive ({exc})") from None
+    zf = open_checked(path, (_META, _VECTORS), lambda what: _bad(path, what))
     with zf:
-        names = set(zf.namelist())
-        for name in (_META, _VECTORS):
-            if name not in names:
-                raise _bad(path, f"it has no {name} (members: {sorted(names)[:5]})")
-        for name in (_META, _VECTORS):
-            info = zf.getinfo(name)
-            if info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1) + 4096:
-                raise _bad(path, f"{name} declares {info.file_size:,} bytes compressed into "
-                                 f"{info.compress_size:,} (more than {MAX_COMPRESSION_RATIO}x: "
-                                 "not an index vectorkit wrote; refused before decompressing)")
-        if zf.getinfo(_META).file_size > _MAX_META_BYTES:
-            raise _bad(path, f"meta.json is larger than {_MAX_META_BYTES} bytes")
-        try:
-            with zf.open(_META) as member:
-                raw = member.read(_MAX_META_BYTES + 1)
-            if len(raw) > _MAX_META_BYTES:
-                raise _bad(path, f"meta.json is larger than {_MAX_META_BYTES} bytes")
-            meta = _check_meta(json.loads(raw.decode("utf-8")), path)
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            raise _bad(path, f"meta.json is damaged ({exc})") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise _bad(path, f"meta.json is not valid JSON ({exc})") from None
-        except RecursionError:
-            raise _bad(path, "meta.json is nested too deeply to be index metadata") from None
+        meta = _check_meta(read_json(zf, _META, _MAX_META_BYTES, lambda w: _bad(path, w)),
+                           path)
         count, dim = meta["count"], meta["dim"]
         expected = count * dim * 4
-        declared = zf.getinfo(_VECTORS).file_size
+        declared = check_ratio(zf, _VECTORS, lambda w: _bad(path, w)).file_size
         if not expected <= declared <= expected + _NPY_HEADER_MAX:
             raise _bad(path, f"vectors.npy holds {declared:,} bytes, but meta.json's "
                              f"{count} x {dim} float32 vectors need {expected:,} plus a header")

@@ -342,7 +342,8 @@ class Index:
     def load(cls, path) -> Index:
         """Read an index written by :meth:`save`; bad files raise ``ValueError``."""
         from vectorkit.search._ann_io import is_ann_file
-        from vectorkit.search._index_io import as_path, load_index
+        from vectorkit.search._index_io import load_index
+        from vectorkit.search._zipfile import as_path
 
         if is_ann_file(as_path(path)):  # saved by vk.Index(..., method="hnsw" etc.)
             from vectorkit.search._ann import ApproxIndex
