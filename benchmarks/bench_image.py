@@ -17,18 +17,9 @@ import os
 import time
 
 import numpy as np
+from _timing import best_seconds, matmul_probe  # benchmarks/ is on sys.path as a script
 
 TARGET_IMAGES_PER_S = 100.0  # at batch 32 on 2 cores
-
-
-def best_seconds(fn, repeats: int) -> float:
-    """Shortest wall time of one call of ``fn`` over ``repeats`` calls."""
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def main() -> None:
@@ -58,15 +49,7 @@ def main() -> None:
     model._run(batch32)
 
     sizes = sorted({512, 1024, args.matmul_size})
-    mats = {n: (tf.random.normal((n, n)), tf.random.normal((n, n))) for n in sizes}
-    matmul = tf.function(lambda a, b: tf.reduce_sum(tf.matmul(a, b)))
-    for a, b in mats.values():
-        matmul(a, b)
-
-    def matmul_gflops() -> float:
-        """Best float32 GFLOP/s over the matrix sizes (the practical compute ceiling)."""
-        return max(2 * n**3 / best_seconds(lambda m=m: matmul(*m).numpy(), 3) / 1e9
-                   for n, m in mats.items())
+    matmul_gflops = matmul_probe(tf, sizes)
 
     res: dict[str, float] = {}
     for _ in range(args.rounds):

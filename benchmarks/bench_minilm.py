@@ -25,19 +25,10 @@ import time
 import warnings
 
 import numpy as np
+from _timing import best_seconds, matmul_probe  # benchmarks/ is on sys.path as a script
 
 TARGET_SENTENCES_PER_S = 500.0  # at batch 64 on 2 cores
 TARGET_MATMUL_FRACTION = 0.4
-
-
-def best_seconds(fn, repeats: int) -> float:
-    """Shortest wall time of one call of ``fn`` over ``repeats`` calls."""
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def main() -> None:
@@ -66,11 +57,7 @@ def main() -> None:
     few = texts[:32]
 
     sizes = (512, 1024, 2048)
-    mats = {k: (tf.random.normal((k, k)), tf.random.normal((k, k))) for k in sizes}
-    matmul = tf.function(tf.autograph.experimental.do_not_convert(
-        lambda a, b: tf.reduce_sum(tf.matmul(a, b))))
-    for a, b in mats.values():
-        matmul(a, b)
+    matmul_gflops = matmul_probe(tf, sizes)
     tokens64 = int(mask0.sum())  # real tokens in the first batch of 64, as one (M, h) matrix
     x0 = tf.random.normal((tokens64, cfg.hidden_size))
 
@@ -85,10 +72,6 @@ def main() -> None:
     dense_only(x0)
     for model in (minilm, use):  # warm up (traces the tf.function once)
         model.embed(texts, cache=False)
-
-    def matmul_gflops() -> float:
-        return max(2 * k**3 / best_seconds(lambda m=m: matmul(*m).numpy(), 3) / 1e9
-                   for k, m in mats.items())
 
     res: dict[str, float] = {}
 

@@ -51,7 +51,6 @@ q1 = ValueQuestion(
     ],
     hints=["Each vector needs 384 bits. How many bytes is that, and how many vectors are there?",
            "1_000_000 * 384 / 8"],
-    solution_code="binary_bytes = 1_000_000 * 384 // 8   # 48 bytes per vector: 48 MB",
     explanation="384 bits are 48 bytes, so a million vectors take 48 MB, against 1.536 GB as "
                 "float32: 32 times less.",
 )
@@ -118,12 +117,6 @@ q2 = FunctionQuestion(
         "dist = np.linalg.norm(np.asarray(X, float) - np.asarray(q, float), axis=1); handle "
         "dist.min() == 0 first, then return dist.max() / dist.min()",
     ],
-    solution_code='''\
-def farthest_to_nearest(X, q):
-    dist = np.linalg.norm(np.asarray(X, dtype=float) - np.asarray(q, dtype=float), axis=1)
-    if dist.min() == 0:
-        return float("inf")
-    return float(dist.max() / dist.min())''',
     explanation="In 2-D the ratio is large; for 1,000 random points in 10,000 dimensions it is "
                 "about 1.05: every point is about equally far.",
 )
@@ -192,12 +185,6 @@ q3 = FunctionQuestion(
         "ratio = np.cumsum(s**2) / np.sum(s**2); the answer is the first position where ratio "
         ">= share, plus 1 (np.searchsorted(ratio, share) + 1, with a tiny tolerance).",
     ],
-    solution_code='''\
-def components_for(X, share):
-    X = np.asarray(X, dtype=float)
-    singular = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
-    ratio = np.cumsum(singular**2) / np.sum(singular**2)
-    return int(np.searchsorted(ratio, share - 1e-12) + 1)''',
     explanation="Centre, take the squared singular values (the variance along each principal "
                 "direction), add them up in order, and count how many you need.",
 )
@@ -209,16 +196,6 @@ q4 = ThoughtQuestion(
     "'refund' reviews as a small tight cloud far away. Your colleague concludes that delivery "
     "complaints are more varied and that refunds are the most different topic. What can the "
     "map support, what not, and how would you check her two claims?",
-    solution=(
-        "t-SNE keeps which points are neighbours, not sizes or distances: every point gets about "
-        "the same number of neighbours (set by the perplexity), so dense and loose groups come "
-        "out at similar sizes, and gaps between groups are not to scale. The map supports only "
-        "that refund reviews sit together, apart from delivery reviews. Check variety in the "
-        "original space (mean cosine distance of each group's vectors to its centroid, or the "
-        "spread of within-group similarities) and 'most different' by comparing centroid or "
-        "average between-group similarities there; rerun t-SNE with other perplexities and "
-        "seeds: a conclusion that changes with them was never in the data."
-    ),
     hints=["Section 4 built groups of known size and distance: what happened to them in the "
            "map?"],
 )
@@ -308,14 +285,6 @@ q5 = FunctionQuestion(
         "Compute cosine similarities of the shortlisted rows with the query, sort them "
         "(np.argsort(-cos, kind='stable')) and map the best k back through the shortlist.",
     ],
-    solution_code='''\
-def rescored_search(query, vectors, k, candidates):
-    query, vectors = np.asarray(query, dtype=float), np.asarray(vectors, dtype=float)
-    hamming = np.sum((vectors > 0) != (query > 0), axis=1)
-    shortlist = np.argsort(hamming, kind="stable")[:candidates]
-    unit = vectors[shortlist] / np.linalg.norm(vectors[shortlist], axis=1, keepdims=True)
-    cosine = unit @ (query / np.linalg.norm(query))
-    return [int(i) for i in shortlist[np.argsort(-cosine, kind="stable")[:k]]]''',
     explanation="The bits shortlist cheaply (a few bytes per vector); the float vectors, read "
                 "only for the shortlist, put the final order right.",
 )

@@ -103,7 +103,6 @@ q1 = LazyValueQuestion(
         "tfidf_pred and combine the two arrays.",
         "((emb_pred != y) & (tfidf_pred != y)).mean()",
     ],
-    solution_code="both_wrong = float(((emb_pred != y) & (tfidf_pred != y)).mean())",
     explanation="& keeps the reviews where both are wrong; the mean of a bool array is the "
                 "fraction of True.",
 )
@@ -170,11 +169,6 @@ q2 = FunctionQuestion(
         "its positions.",
         "{g: float(np.mean(y_true[groups == g] == y_pred[groups == g])) for g in np.unique(groups)}",
     ],
-    solution_code='''\
-def accuracy_by_group(y_true, y_pred, groups):
-    y_true, y_pred, groups = np.asarray(y_true), np.asarray(y_pred), np.asarray(groups)
-    return {str(g): float(np.mean(y_true[groups == g] == y_pred[groups == g]))
-            for g in np.unique(groups)}''',
     explanation="A boolean mask per group, then the mean of 'prediction equals truth' inside it.",
 )
 
@@ -257,15 +251,6 @@ q3 = FunctionQuestion(
         "means = np.stack([X[labels == c].mean(axis=0) for c in classes]); scale the rows of "
         "means and of the test vectors to length 1; np.argmax(test @ means.T, axis=1).",
     ],
-    solution_code='''\
-def centroid_classifier(train_vectors, train_labels, test_vectors):
-    X, labels = np.asarray(train_vectors, dtype=float), np.asarray(train_labels)
-    classes = sorted(set(labels.tolist()))
-    means = np.stack([X[labels == c].mean(axis=0) for c in classes])
-    means /= np.linalg.norm(means, axis=1, keepdims=True)
-    test = np.asarray(test_vectors, dtype=float)
-    test = test / np.linalg.norm(test, axis=1, keepdims=True)
-    return [classes[i] for i in np.argmax(test @ means.T, axis=1)]''',
     explanation="One mean vector per class; a new vector gets the class whose mean points the "
                 "same way.",
 )
@@ -331,12 +316,6 @@ q4 = _PipelineQuestion(
         "sklearn.pipeline.make_union(vk.EmbeddingTransformer('text'), TfidfVectorizer()) puts "
         "the two feature sets side by side; follow it with LogisticRegression(max_iter=2000).",
     ],
-    solution_code='''\
-from sklearn.pipeline import make_union
-
-better_pipeline = make_pipeline(
-    make_union(vk.EmbeddingTransformer("text"), TfidfVectorizer()),
-    LogisticRegression(max_iter=2000))''',
     explanation="Embeddings and word features side by side: the classifier uses whichever "
                 "helps for each review.",
 )
@@ -347,16 +326,6 @@ q5 = ThoughtQuestion(
     "Both classifiers misread many sarcastic reviews ('Great if you enjoy paying 20 euros for a "
     "tiny plate of air'). Why is sarcasm hard for a classifier on sentence embeddings, and what "
     "would you try to do better?",
-    solution=(
-        "A sarcastic review uses the words of praise ('great', 'enjoy', 'wonderful') to mean the "
-        "opposite; the embedding places it near sincere praise because the encoder was trained "
-        "to put sentences that talk about the same things close together, not to detect a clash "
-        "between tone and content. Only 30 of the 312 reviews are sarcastic, too few for the "
-        "classifier to learn the pattern. More labelled sarcastic examples would help most; so "
-        "would an encoder trained (fine-tuned) on sentiment rather than on topic similarity, or "
-        "features for the clash itself (praise words next to a complaint: 'tiny', 'paying', "
-        "'again'). Measure it on held-out sarcastic reviews, per style, as the notebook does."
-    ),
     hints=["What were the sentence encoder's training pairs about: tone, or topic?"],
 )
 

@@ -67,8 +67,6 @@ q1 = LazyValueQuestion(
         "with the hit rate in it.",
         "vk.train.evaluate_recommender(popularity, contexts, targets, k=10)['hit_rate@10']",
     ],
-    solution_code="popularity_hit_rate = vk.train.evaluate_recommender(\n"
-                  "    popularity, contexts, targets, k=10)['hit_rate@10']",
     explanation="The baseline recommends the same best-sellers to everyone, so it hits only "
                 "when the hidden item happens to be one of them.",
 )
@@ -124,10 +122,6 @@ q2 = FunctionQuestion(
         "For each pair (recs, target), the basket is a hit when target in recs[:k].",
         "sum(1 for recs, t in zip(recommendations, targets) if t in recs[:k]) / len(targets)",
     ],
-    solution_code='''\
-def hit_rate_at_k(recommendations, targets, k):
-    hits = sum(1 for recs, t in zip(recommendations, targets) if t in list(recs)[:k])
-    return hits / len(targets)''',
     explanation="A hit is a hidden item among the first k; the rate is hits per basket.",
 )
 
@@ -177,14 +171,6 @@ q3 = FunctionQuestion(
         "ranked[:k].index(target) gives the 0-based position; the rank r is that plus 1.",
         "return 1 / math.log2(position + 2) if target in ranked[:k] else 0.0",
     ],
-    solution_code='''\
-import math
-
-def ndcg_one(ranked, target, k):
-    top = list(ranked)[:k]
-    if target not in top:
-        return 0.0
-    return 1 / math.log2(top.index(target) + 2)''',
     explanation="First place scores 1, second 0.63, third 0.5: lower places count less, and "
                 "outside the top k nothing.",
 )
@@ -195,16 +181,6 @@ q4 = ThoughtQuestion(
     "A new product arrives with a name and a description but has never been bought. Which of "
     "the notebook's recommenders can recommend it, and which cannot? What would you do in the "
     "first weeks after it arrives?",
-    solution=(
-        "Only the content-based recommender can: it needs nothing but the description's "
-        "embedding. The SVD, item2vec and Keras vectors are learned from baskets, so a product "
-        "in no basket has no row (or a random, untrained one), and popularity never ranks it. "
-        "In the first weeks, recommend it by content (its description's nearest products, or "
-        "blended with behaviour for the products it is similar to), show it to some shoppers "
-        "on purpose to collect baskets (exploration), and switch more weight to the behaviour "
-        "vectors as purchases come in; retrain them regularly. Measure the new product's "
-        "recommendations separately: an average over old products hides how a new one does."
-    ),
     hints=["What does each recommender need to know about a product before it can score it?"],
 )
 
@@ -289,13 +265,6 @@ q5 = _FunctionAnswer(
         "Set the scores of the context's own rows to -np.inf, then take "
         "np.argsort(-scores)[:k] and turn the positions into ids with items[j].",
     ],
-    solution_code='''\
-def count_recommend(context, k=10):
-    row = {p: j for j, p in enumerate(items)}
-    rows = [row[p] for p in context]
-    scores = counts[:, rows].sum(axis=1).astype(float)
-    scores[rows] = -np.inf
-    return [items[j] for j in np.argsort(-scores, kind="stable")[:k]]''',
     explanation="Here the plain counts beat the 16-dimensional SVD vectors: with every "
                 "product bought often, the counts are reliable and compressing them loses "
                 "detail. Embeddings earn their keep when counts are sparse (many products, "

@@ -75,8 +75,6 @@ q1 = LazyValueQuestion(
         "and a column with the kind of query.",
         "results.loc[results['kind'] == 'unlabelled', 'correct'].mean()",
     ],
-    solution_code="unlabelled_accuracy = float(results.loc[results['kind'] == 'unlabelled', "
-                  "'correct'].mean())",
     explanation="Select the unlabelled queries, then the mean of a True/False column is the "
                 "fraction of True.",
 )
@@ -139,14 +137,6 @@ q2 = FunctionQuestion(
         "similarities, one row per query.",
         "np.mean(np.argmax(S, axis=1) == np.arange(len(S)))",
     ],
-    solution_code='''\
-def accuracy_at_1(query_vectors, target_vectors):
-    q = np.asarray(query_vectors, dtype=float)
-    t = np.asarray(target_vectors, dtype=float)
-    q = q / np.linalg.norm(q, axis=1, keepdims=True)
-    t = t / np.linalg.norm(t, axis=1, keepdims=True)
-    best = np.argmax(q @ t.T, axis=1)
-    return float(np.mean(best == np.arange(len(q))))''',
     explanation="The right target of row i is row i, so compare each row's argmax with its "
                 "own index.",
 )
@@ -218,11 +208,6 @@ q3 = FunctionQuestion(
         "With s = np.asarray(scores) and g = np.asarray(genuine, dtype=bool): false accepts are "
         "accept[~g], false rejects are ~accept[g]; take the mean of each.",
     ],
-    solution_code='''\
-def error_rates(scores, genuine, threshold):
-    s, g = np.asarray(scores, dtype=float), np.asarray(genuine, dtype=bool)
-    accept = s >= threshold
-    return float(np.mean(accept[~g])), float(np.mean(~accept[g]))''',
     explanation="Accept by threshold, then look at impostors accepted and genuine pairs "
                 "rejected, each as a fraction of its own kind.",
 )
@@ -233,19 +218,6 @@ q4 = ThoughtQuestion(
     "Section 5 found that two different people's faces score higher (about 0.75) than a face "
     "and a strongly varied copy of itself. Why is an embedding trained on ImageNet the wrong "
     "tool for telling people apart, and how are face-recognition models trained differently?",
-    solution=(
-        "ImageNet training rewards telling 1000 object classes apart: every face is 'a face' "
-        "(there is no class per person), so the network learns features that put all faces "
-        "close together and that react to framing, crop, light and texture, which is what "
-        "changes between photos. Face-recognition models (FaceNet, ArcFace) are trained on "
-        "millions of photos of tens of thousands of named people with a loss that pulls "
-        "photos of one person together and pushes different people apart (triplet or "
-        "angular-margin losses), on aligned face crops, so pose, light and expression stop "
-        "mattering and identity is what the vector encodes. Even then, they are measured on "
-        "genuinely different photos of each person, which this notebook does not have; and "
-        "face recognition raises consent and bias questions that a similarity threshold "
-        "does not answer."
-    ),
     hints=["What are the classes of ImageNet, and is 'this particular person' one of them?"],
 )
 
@@ -328,13 +300,6 @@ q5 = _FunctionAnswer(
         "re.sub(r'\\w+', lambda m: digits.get(m.group(0).lower(), m.group(0)), text) replaces "
         "each word that is in the dict and keeps the others.",
     ],
-    solution_code='''\
-import re
-
-digits = {w: str(i) for words in (words_en, words_de) for i, w in enumerate(words, 1)}
-
-def normalise(text):
-    return re.sub(r"\\w+", lambda m: digits.get(m.group(0).lower(), m.group(0)), text)''',
     explanation="Digits are the same string in every language, so after normalising the "
                 "numbers match exactly; the embedding no longer has to guess which number "
                 "word means which.",

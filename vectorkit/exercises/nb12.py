@@ -57,7 +57,6 @@ q1 = FunctionQuestion(
         "Two parts: the vector (dim x 4 bytes) and the links (2 x M ids x 4 bytes).",
         "return 4 * dim + 2 * M * 4",
     ],
-    solution_code="def hnsw_bytes_per_vector(dim, M):\n    return 4 * dim + 2 * M * 4",
     explanation="For 64-d vectors and M=16: 256 bytes of vector + 128 bytes of links = 384, "
                 "50% more than the vectors alone; faiss measures a little more (the upper "
                 "layers and bookkeeping).",
@@ -98,7 +97,6 @@ q2 = ValueQuestion(
         "Raw: 128 numbers x 4 bytes each. Code: 16 sub-vector codes x 8 bits = how many bytes?",
         "raw = 128 * 4 bytes; code = 16 * 8 / 8 bytes; ratio = raw / code",
     ],
-    solution_code="ratio = (128 * 4) / (16 * 8 / 8)   # 512 bytes -> 16 bytes",
     explanation="512 bytes become 16: a million vectors fit in 16 MB instead of 512 MB, which "
                 "is why PQ is used for collections that do not fit in memory; the price is "
                 "that distances are approximate, so recall drops.",
@@ -110,21 +108,6 @@ q3 = ThoughtQuestion(
     "On a Milvus server with its default 'Bounded' consistency, a search run right after an "
     "insert may not find the new vectors; with 'Strong' it always does. Why would anyone "
     "choose 'Bounded'? Name a situation where it is the right choice and one where it is not.",
-    solution=(
-        "A Milvus server splits its work: writes go into a log, and the query nodes that "
-        "answer searches catch up with that log a moment later. With 'Strong' a search first "
-        "waits until the query nodes have applied every write made before it, which costs "
-        "time on every search (tens to hundreds of milliseconds, more under heavy writing). "
-        "'Bounded' answers at once from a snapshot that may be a few seconds old. That is the "
-        "right choice for a public search box over a large catalogue that is updated now and "
-        "then: nobody notices that a product added two seconds ago is missing, and every "
-        "search is faster. It is the wrong choice when the program reads what it has just "
-        "written: a test or a notebook that inserts and then searches, an ingestion pipeline "
-        "that checks what is stored before writing (it could insert duplicates), or a user "
-        "who uploads a document and searches for it immediately (read-your-writes). Milvus "
-        "Lite runs in your process and shows no such delay, which is why the difference only "
-        "appears on a server."
-    ),
     hints=["Think about what the server must do before it can answer a search that must see "
            "every earlier write, and who notices a few seconds of delay."],
 )
@@ -204,14 +187,6 @@ q4 = FunctionQuestion(
         "'new': sorted(p for p in current if p not in stored); 'deleted': sorted(p for p in "
         "stored if p not in current); the other two compare stored[p] with current[p]",
     ],
-    solution_code='''\
-def plan(stored, current):
-    return {
-        "new": sorted(p for p in current if p not in stored),
-        "changed": sorted(p for p in current if p in stored and stored[p] != current[p]),
-        "unchanged": sorted(p for p in current if p in stored and stored[p] == current[p]),
-        "deleted": sorted(p for p in stored if p not in current),
-    }''',
     explanation="This is the decision vk.ingest makes for every file: skip 'unchanged', embed "
                 "'new', delete the old vectors of 'changed' and embed the new content, and "
                 "remove 'deleted' only when asked (prune=True).",
@@ -283,15 +258,6 @@ q5 = FunctionQuestion(
         "chunks, start = [], 0; while start < len(words): chunks.append(words[start:start + "
         "size]); if start + size >= len(words): break; start += size - overlap",
     ],
-    solution_code='''\
-def chunk_words(words, size, overlap):
-    chunks, start = [], 0
-    while start < len(words):
-        chunks.append(words[start:start + size])
-        if start + size >= len(words):
-            break
-        start += size - overlap
-    return chunks''',
     explanation="vk.ingest does the same with characters and paragraph boundaries: the overlap "
                 "makes sure a sentence cut by a chunk boundary is seen whole by one of the two "
                 "chunks.",
