@@ -143,3 +143,79 @@ def test_bad_inputs_name_the_argument():
             "modality": "image", "embed": lambda self, t: None})())
     with pytest.raises(ValueError, match="effect size is undefined"):
         vk.train.weat(np.ones((2, 3)), np.ones((2, 3)), v, v)
+
+
+# ---- mean_direction and project_out -------------------------------------------------
+
+
+def test_mean_direction_matches_a_plain_computation():
+    rng = np.random.default_rng(8)
+    a, b = rng.normal(size=(7, 5)) * 10, rng.normal(size=(4, 5)) + 1.0
+    unit = [[r / np.linalg.norm(r) for r in s] for s in (a, b)]
+    want = np.mean(unit[0], axis=0) - np.mean(unit[1], axis=0)
+    got = vk.train.mean_direction(a, b)
+    np.testing.assert_allclose(got, want / np.linalg.norm(want), atol=1e-12)
+    assert np.linalg.norm(got) == pytest.approx(1.0)
+    # rows count by direction, not length
+    np.testing.assert_allclose(vk.train.mean_direction(a * rng.uniform(1, 9, (7, 1)), b), got,
+                               atol=1e-12)
+    np.testing.assert_allclose(vk.train.mean_direction(b, a), -got, atol=1e-12)
+
+
+def test_mean_direction_refuses_bad_input():
+    with pytest.raises(ValueError, match="same mean direction"):
+        vk.train.mean_direction(np.eye(2), np.eye(2)[::-1] * 3)
+    with pytest.raises(ValueError, match="`b` row 1 is the zero vector"):
+        vk.train.mean_direction(np.eye(2), [[1.0, 0.0], [0.0, 0.0]])
+    with pytest.raises(ValueError, match="dimension mismatch"):
+        vk.train.mean_direction(np.eye(2), np.eye(3))
+    with pytest.raises(ValueError, match="`a` must be a 2-D array"):
+        vk.train.mean_direction([1.0, 0.0], np.eye(2))
+
+
+@pytest.mark.parametrize("r", [1, 3])
+def test_project_out_is_orthogonal_and_idempotent(r):
+    rng = np.random.default_rng(r)
+    x = rng.normal(size=(50, 12)) * 5
+    dirs = rng.normal(size=(r, 12)) * 3
+    given = dirs[0] if r == 1 else dirs
+    out = vk.train.project_out(x, given)
+    assert out.shape == x.shape and out.dtype == np.float64
+    assert np.abs(out @ (dirs / np.linalg.norm(dirs, axis=1, keepdims=True)).T).max() < 1e-6
+    np.testing.assert_allclose(vk.train.project_out(out, given), out, atol=1e-9)
+    # the part removed lies in the span: x - out is a combination of the directions
+    coef, *_ = np.linalg.lstsq(dirs.T, (x - out).T, rcond=None)
+    np.testing.assert_allclose(dirs.T @ coef, (x - out).T, atol=1e-9)
+    # rows keep what is orthogonal to the span, and are not re-normalised
+    assert (np.linalg.norm(out, axis=1) < np.linalg.norm(x, axis=1) + 1e-9).all()
+    assert not np.allclose(np.linalg.norm(out, axis=1), 1.0)
+    one = vk.train.project_out(x[3], given)
+    assert one.shape == (12,)
+    np.testing.assert_allclose(one, out[3], atol=1e-12)
+
+
+def test_project_out_of_mean_direction_removes_the_gap():
+    rng = np.random.default_rng(9)
+    shift = np.zeros(6)
+    shift[2] = 4.0
+    a, b = rng.normal(size=(30, 6)) + shift, rng.normal(size=(30, 6)) - shift
+    direction = vk.train.mean_direction(a, b)
+    pa, pb = vk.train.project_out(a, direction), vk.train.project_out(b, direction)
+    assert abs((pa.mean(axis=0) - pb.mean(axis=0)) @ direction) < 1e-9
+    assert abs((a.mean(axis=0) - b.mean(axis=0)) @ direction) > 5
+
+
+def test_project_out_refuses_bad_directions():
+    x = np.eye(3)
+    with pytest.raises(ValueError, match="`directions` is the zero vector"):
+        vk.train.project_out(x, np.zeros(3))
+    with pytest.raises(ValueError, match="`directions` row 1 is the zero vector"):
+        vk.train.project_out(x, [[1.0, 0, 0], [0, 0, 0]])
+    with pytest.raises(ValueError, match="row 2 lies in the span"):
+        vk.train.project_out(x, [[1.0, 0, 0], [0, 1.0, 0], [2.0, -1.0, 0]])
+    with pytest.raises(ValueError, match="4 rows but vectors have only 3"):
+        vk.train.project_out(x, np.ones((4, 3)))
+    with pytest.raises(ValueError, match="dimension mismatch"):
+        vk.train.project_out(x, [1.0, 0.0])
+    with pytest.raises(ValueError, match="embed"):
+        vk.train.project_out(["a text"], [1.0])

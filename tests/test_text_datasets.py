@@ -253,6 +253,18 @@ def test_reviews_shape_and_labels():
     assert set(df[df["style"] == "sarcastic"].label) >= {"negative"}
 
 
+def test_synonyms_table_fits_the_reviews():
+    table = _text.load_synonyms()
+    assert list(table.columns) == ["word", "replacement", "relation"]
+    assert set(table.relation) == set(_text.SWAP_RELATIONS)
+    assert not table.duplicated(["word", "replacement"]).any()
+    assert (table.word == table.word.str.lower()).all() and (table.word != table.replacement).all()
+    assert table.word.str.fullmatch(r"[a-z][a-z'-]*").all()      # one word: what word_swaps finds
+    words = set(re.findall(r"[a-z][a-z'-]*", " ".join(_text.load_reviews().text).lower()))
+    assert set(table.word) <= words                   # every entry can be used on the reviews
+    assert table.groupby("word").relation.apply(lambda r: (r == "synonym").any()).all()
+
+
 # --- parallel sentences ----------------------------------------------------------------------
 
 def test_parallel_shape_and_alignment():

@@ -5,6 +5,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import html  # noqa: E402
+import importlib.util  # noqa: E402
 import re  # noqa: E402
 import zlib  # noqa: E402
 
@@ -382,6 +383,51 @@ def test_projection_explorer_widget(clusters):
     assert "t-SNE (perplexity 2)" in w.summary()
     options = [v for _, v in w.method.options]
     assert ("umap" in options) == vk.reduction.umap_available()
+
+
+needs_umap = pytest.mark.skipif(importlib.util.find_spec("umap") is None, reason="umap-learn missing")
+
+
+@needs_umap
+def test_projection_explorer_neighbours_slider(clusters):
+    X, labels = clusters
+    w = vk.widgets.projection_explorer(X, labels, n_neighbors=5)
+    assert w.n_neighbors.disabled and w.n_neighbors.value == 5 and w.n_neighbors.max == 23
+    w.method.value = "tsne"
+    assert w.n_neighbors.disabled and not w.perplexity.disabled
+    w.method.value = "umap"
+    assert not w.n_neighbors.disabled and w.perplexity.disabled
+    np.testing.assert_allclose(w.points, vk.reduce(X, "umap", n_neighbors=5), atol=1e-6)
+    assert "UMAP (5 neighbours)" in w.summary()
+    umap5 = w.points
+    w.n_neighbors.value = 20
+    np.testing.assert_allclose(w.points, vk.reduce(X, "umap", n_neighbors=20), atol=1e-6)
+    assert not np.allclose(w.points, umap5) and "UMAP (20 neighbours)" in w.summary()
+    w.perplexity.value = 3  # the t-SNE slider does not touch the UMAP picture
+    np.testing.assert_allclose(w.points, vk.reduce(X, "umap", n_neighbors=20), atol=1e-6)
+
+
+@needs_umap
+def test_projection_static_umap_uses_n_neighbors(clusters):
+    X, labels = clusters
+    fig = vk.widgets.projection_explorer(X, labels, method="umap", n_neighbors=4, static=True)
+    assert fig.axes[0].get_title() == "UMAP (4 neighbours)"
+    assert fig.axes[0].get_xlabel() == "UMAP 1"
+    expected = vk.reduce(X, "umap", n_neighbors=4)[np.array(labels) == "a"]
+    np.testing.assert_allclose(fig.axes[0].collections[0].get_offsets(), expected, atol=1e-5)
+
+
+def test_projection_neighbours_are_limited_and_checked(clusters):
+    X, labels = clusters
+    p = vk.widgets.Projection(X[:6], labels[:6])
+    assert (p.umap_neighbours(), p.umap_neighbours(3), p.umap_neighbours(50)) == (5, 3, 5)
+    assert vk.widgets.Projection(X, labels).umap_neighbours() == 15
+    assert p.max_neighbours == 5
+    for bad in (1, 0, True, 2.5, "15"):
+        with pytest.raises(ValueError, match="`n_neighbors` must be an integer >= 2"):
+            vk.widgets.projection_explorer(X, labels, n_neighbors=bad)
+    fig = vk.widgets.projection_explorer(X, labels, n_neighbors=3, static=True)
+    assert fig.axes[0].get_title() == "PCA"  # n_neighbors matters for UMAP only
 
 
 def test_projection_static_and_bad_input(clusters):

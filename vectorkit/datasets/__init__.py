@@ -27,6 +27,7 @@ _LOADERS = {
     "load_kitchen": "vectorkit.datasets._kitchen",  # issue 15: word vectors (notebook 07)
     "load_python_docs": "vectorkit.datasets._docs",  # issue 17: retrieval-augmented answers
     "load_doc_questions": "vectorkit.datasets._docs",
+    "load_synonyms": "vectorkit.datasets._text",  # issue 17: word swaps (notebook 13)
     # images
     "load_images": "vectorkit.datasets._images",
     "image_views": "vectorkit.datasets._images",

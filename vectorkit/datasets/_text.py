@@ -252,3 +252,33 @@ def load_image_queries() -> pd.DataFrame:
         {'labelled': 12, 'unlabelled': 12}
     """
     return _read_csv("image_queries.csv")
+
+
+SWAP_RELATIONS = ("synonym", "antonym")
+
+
+def load_synonyms() -> pd.DataFrame:
+    """Load a small word-swap table for reviews: 78 words, 179 synonyms and 56 antonyms.
+
+    Origin: written for vectorkit (notebook 13, data augmentation); license CC0-1.0. Each row
+    pairs a word that occurs in :func:`load_reviews` (sentiment words such as ``great``,
+    ``bland``, ``okay`` and everyday ones such as ``film``, ``staff``) with a replacement. Most
+    replacements are synonyms; the ``antonym`` rows (``great`` -> ``terrible``) are there on
+    purpose, to play the part of the opposites that an automatically built thesaurus (e.g.
+    nearest neighbours in a word-vector table, where *good* and *bad* sit close) lists next to
+    its synonyms. Some replacements are two words (``a letdown``).
+
+    Returns:
+        DataFrame with 235 rows and columns ``word`` (lower case), ``replacement`` and
+        ``relation`` (one of ``SWAP_RELATIONS``).
+
+    Example:
+        >>> table = load_synonyms()
+        >>> table.shape
+        (235, 3)
+        >>> table.groupby("relation").size().to_dict()
+        {'antonym': 56, 'synonym': 179}
+        >>> table[table.word == "bland"].replacement.tolist()
+        ['tasteless', 'flavourless', 'delicious']
+    """
+    return _read_csv("synonyms.csv")

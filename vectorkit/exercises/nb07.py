@@ -40,7 +40,6 @@ q1 = ValueQuestion(
     ],
     hints=["counts.analogy(a, b, c, k=3) returns [(word, score), ...] for a : b :: c : ?",
            "counts.analogy('grape', 'wine', 'apple', k=1)[0][0]"],
-    solution_code="answer = counts.analogy('grape', 'wine', 'apple', k=1)[0][0]",
     explanation="wine - grape + apple lands on cider: cider shares 'the orchard' with apple as "
                 "wine shares 'the vineyard' with grape, and both are alcoholic drinks.",
 )
@@ -134,16 +133,6 @@ q2 = FunctionQuestion(
         "for j in range(max(0, i - window), min(len(words), i + window + 1)): if j != i: "
         "counts[word, words[j]] = counts.get((word, words[j]), 0) + 1",
     ],
-    solution_code='''\
-def cooccurrence(sentences, window):
-    counts = {}
-    for sentence in sentences:
-        words = sentence.split()
-        for i, word in enumerate(words):
-            for j in range(max(0, i - window), min(len(words), i + window + 1)):
-                if j != i:
-                    counts[word, words[j]] = counts.get((word, words[j]), 0) + 1
-    return counts''',
     explanation="This table (weighted by 1/distance) is the first step of vk.train."
                 "count_vectors; word2vec samples the same pairs one at a time.",
 )
@@ -225,14 +214,6 @@ q3 = FunctionQuestion(
         "pmi = np.log(p_ij / np.outer(p_i, p_j)) (silence the log(0) warning with "
         "np.errstate); return np.where(C > 0, np.maximum(pmi, 0), 0.0)",
     ],
-    solution_code='''\
-def ppmi(C):
-    C = np.asarray(C, dtype=float)
-    total = C.sum()
-    expected = np.outer(C.sum(axis=1), C.sum(axis=0)) / total**2
-    with np.errstate(divide="ignore"):
-        pmi = np.log(C / total / expected)
-    return np.where(C > 0, np.maximum(pmi, 0), 0.0)''',
     explanation="PMI says how many times more often two words meet than chance would make "
                 "them; keeping only the positive part drops the noisy 'less than chance' cells.",
 )
@@ -243,16 +224,6 @@ q4 = ThoughtQuestion(
     "A clinic wants to sort 400 labelled skin photos into 3 conditions, starting from an "
     "ImageNet model. Would you freeze the embedding and train a head, or fine-tune? What would "
     "make you change your mind, and how would you decide honestly?",
-    solution=(
-        "Start frozen: a head on the pre-trained embedding has few weights, trains in seconds "
-        "and cannot distort features learnt from a million photos, while fine-tuning millions "
-        "of weights on 400 photos overfits easily. Skin photos are far from ImageNet's objects, "
-        "so if the frozen features separate the conditions poorly, fine-tune the last block(s) "
-        "with a small learning rate, augmentation and early stopping. Decide on held-out data "
-        "(or cross-validation) never used for tuning, keep each patient's photos on one side "
-        "of the split, and repeat with several seeds: with a few hundred test photos a gain of "
-        "a few images is noise."
-    ),
     hints=["Compare the number of weights each option must learn with the number of labels."],
 )
 
@@ -309,11 +280,6 @@ q5 = FunctionQuestion(
            "largest?",
            "terms = (a / np.linalg.norm(a)) * (b / np.linalg.norm(b)); "
            "return names[int(np.argmax(terms))]"],
-    solution_code='''\
-def top_feature(a, b, names):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    terms = (a / np.linalg.norm(a)) * (b / np.linalg.norm(b))
-    return names[int(np.argmax(terms))]''',
     explanation="That is what vk.features.explain lists, for every feature, largest first.",
 )
 

@@ -13,6 +13,7 @@ padding only to the longest text of each batch costs nothing extra in tracing.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -143,8 +144,43 @@ class BertEncoder:
                 w[p + "intermediate.dense.weight"].T, w[p + "intermediate.dense.bias"],
                 w[p + "output.dense.weight"].T, w[p + "output.dense.bias"],
                 w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])))
+        self.trainable_variables: list = []
+        self._trace()
+
+    def _trace(self) -> None:
+        tf = tensorflow()
         spec = tf.TensorSpec((None, None), tf.int32)
         self._fn = tf.function(self._forward, input_signature=[spec, spec])
+
+    def copy(self, trainable_layers: int = 0) -> BertEncoder:
+        """A new encoder whose last ``trainable_layers`` transformer layers are ``tf.Variable`` s.
+
+        The variables (listed in ``trainable_variables``) start as copies of this encoder's
+        weights, so training them never changes this encoder; every other weight (the
+        embedding tables, the lower layers) is a constant, shared when this encoder's copy is
+        constant too. ``copy(0)`` is a frozen snapshot: the current values of any variables
+        become constants.
+        """
+        tf = tensorflow()
+        n = len(self._layers)
+        if isinstance(trainable_layers, bool) or not isinstance(trainable_layers, int):
+            raise TypeError(f"`trainable_layers` must be an int, got "
+                            f"{type(trainable_layers).__name__}")
+        if not 0 <= trainable_layers <= n:
+            raise ValueError(f"`trainable_layers` must be an int from 0 to {n}, got "
+                             f"{trainable_layers!r}")
+        new = copy.copy(self)
+        new._layers = []
+        for i, layer in enumerate(self._layers):
+            if i >= n - trainable_layers:
+                layer = tuple(tf.Variable(t, name=f"layer{i}_{j}") for j, t in enumerate(layer))
+            elif any(isinstance(t, tf.Variable) for t in layer):
+                layer = tuple(tf.constant(t.numpy()) for t in layer)
+            new._layers.append(layer)
+        new.trainable_variables = [v for layer in new._layers for v in layer
+                                   if isinstance(v, tf.Variable)]
+        new._trace()
+        return new
 
     def _norm(self, x, gamma, beta):
         tf = tensorflow()

@@ -17,8 +17,10 @@ Example:
 from vectorkit.plot._charts import similarity_heatmap, top_classes
 from vectorkit.plot._figure import AltFigure, alt_text, describe, figure, savefig
 from vectorkit.plot._gallery import image_grid, search_results
+from vectorkit.plot._overlay import occlusion_heat, occlusion_overlay
 from vectorkit.plot._scatter import scatter
 from vectorkit.plot._sound import spectrogram, waveform
 
 __all__ = ["similarity_heatmap", "scatter", "image_grid", "search_results", "waveform",
-           "spectrogram", "top_classes", "alt_text", "describe", "figure", "savefig", "AltFigure"]
+           "spectrogram", "top_classes", "alt_text", "describe", "figure", "savefig", "AltFigure",
+           "occlusion_heat", "occlusion_overlay"]  # issue 17: notebook 11

@@ -1,5 +1,7 @@
 """Building embeddings yourself and putting them to work: hand-made features, word2vec and
-count-based word vectors; item vectors and recommenders, verification scores.
+count-based word vectors, fine-tuning (the image model's last stages, a sentence encoder);
+item vectors and recommenders, verification scores; probes, explanations and data-quality
+checks; word-swap augmentation filtered by embeddings.
 
 Example:
     >>> import vectorkit as vk
@@ -12,18 +14,23 @@ from __future__ import annotations
 
 import importlib
 
-# public name -> module that defines it (imported on first use: word2vec needs TensorFlow)
+# public name -> module that defines it (imported on first use: several need TensorFlow)
 _EXPORTS = {
+    # word vectors
     "WordVectors": "vectorkit.train.wordvectors",
     "tokenize": "vectorkit.train._corpus",
     "word2vec": "vectorkit.train._word2vec",
     "count_vectors": "vectorkit.train._count",
-    # issue 17: the embedding table inside a (tiny) language model
+    # fine-tuning
+    "image_tail": "vectorkit.train._image_tail",
+    "ImageTail": "vectorkit.train._image_tail",
+    "fine_tune_text": "vectorkit.train.contrastive",
+    "in_batch_loss": "vectorkit.train.contrastive",
+    "FineTuned": "vectorkit.train.contrastive",
+    # the embedding table inside a (tiny) language model
     "next_word_model": "vectorkit.train.language_model",
     "NextWordModel": "vectorkit.train.language_model",
-}
-# issue 16: recommendations and verification (notebooks 09 and 10)
-_EXPORTS.update({
+    # recommendations and verification
     "cooccurrence": "vectorkit.train.recommend",
     "svd_item_vectors": "vectorkit.train.recommend",
     "split_baskets": "vectorkit.train.recommend",
@@ -33,14 +40,27 @@ _EXPORTS.update({
     "evaluate_recommender": "vectorkit.train.recommend",
     "verification_scores": "vectorkit.train.verification",
     "equal_error_rate": "vectorkit.train.verification",
-})
-# issue 17: probes and explanations (notebook 11, the challenges)
-_EXPORTS.update({
+    # probes and explanations
     "weat": "vectorkit.train.probes",
     "WEATResult": "vectorkit.train.probes",
+    "mean_direction": "vectorkit.train.probes",
+    "project_out": "vectorkit.train.probes",
     "occlusion_map": "vectorkit.train.explain",
     "word_importance": "vectorkit.train.explain",
-})
+    # data quality: injected problems and the checks that find them
+    "near_copies": "vectorkit.train.inject",
+    "flip_labels": "vectorkit.train.inject",
+    "near_duplicates": "vectorkit.train.quality",
+    "neighbour_disagreement": "vectorkit.train.quality",
+    "knn_scores": "vectorkit.train.quality",
+    "drift_test": "vectorkit.train.quality",
+    "DriftResult": "vectorkit.train.quality",
+    # augmentation
+    "word_swaps": "vectorkit.train.augment",
+    "Variations": "vectorkit.train.augment",
+    "filter_augmented": "vectorkit.train.augment",
+    "FilterResult": "vectorkit.train.augment",
+}
 _SUBMODULES = {"features"}
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

@@ -11,6 +11,12 @@ by the sample standard deviation (``ddof=1``) of ``s`` over all targets. The p-v
 one-sided: the share of re-partitions of the pooled targets into two sets of the original
 sizes whose difference of means is at least the observed one. A probe measures geometry in
 one model on the items you chose; it does not show why, nor what the model does downstream.
+
+Two helpers go with it: :func:`mean_direction` (the direction from one set's centre to
+another's, e.g. a "gender direction") and :func:`project_out` (remove such directions from
+vectors, the "hard debiasing" step of Bolukbasi et al. 2016). Removing a direction removes
+what a probe along it can see, not every trace of the association: it may remain in other
+directions.
 """
 
 from __future__ import annotations
@@ -21,7 +27,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vectorkit._validation import as_vectors, check_k, check_model, check_nonzero_rows
+from vectorkit._validation import (
+    as_vectors,
+    check_k,
+    check_model,
+    check_nonzero_rows,
+    check_same_dim,
+    refuse_text,
+    row_norms,
+    unit_rows,
+)
 
 #: More targets than this (both sets together) are refused: each permutation costs O(n).
 MAX_TARGETS = 10_000
@@ -147,3 +162,109 @@ def weat(targets_a, targets_b, attributes_x, attributes_y, *, model=None,
     p = count / n_partitions if exact else (count + 1) / (permutations + 1)
     return WEATResult(effect_size=observed / spread, p_value=float(p),
                       n_permutations=int(todo), exact=bool(exact))
+
+
+_ROW_CHUNK = 65_536  # rows projected at once in project_out
+
+
+def _unit_mean(x: np.ndarray) -> np.ndarray:
+    """Mean of the rows of ``x`` scaled to length 1, summed in blocks of rows."""
+    total = np.zeros(x.shape[1])
+    for s in range(0, len(x), _ROW_CHUNK):
+        total += unit_rows(x[s:s + _ROW_CHUNK]).sum(axis=0)
+    return total / len(x)
+
+
+def mean_direction(a, b) -> np.ndarray:
+    """The unit vector from the centre of ``b`` to the centre of ``a``.
+
+    Each row is scaled to length 1 first (so long vectors do not dominate), then the
+    direction is ``mean(rows of a) - mean(rows of b)`` scaled to length 1.
+
+    Args:
+        a, b: ``(m, d)`` and ``(n, d)`` arrays of vectors (no zero rows).
+
+    Returns:
+        float64 array ``(d,)`` of length 1.
+
+    Limits: memory is one block of at most 65,536 unit rows at a time (plus the float64
+    copy of the inputs); time is ``O((m + n) d)``.
+
+    Example:
+        >>> import numpy as np, vectorkit as vk
+        >>> a = np.array([[1.0, 0.0], [2.0, 0.0]])   # unit rows: both (1, 0)
+        >>> b = np.array([[0.0, 1.0], [0.0, 3.0]])   # unit rows: both (0, 1)
+        >>> vk.train.mean_direction(a, b).round(3).tolist()
+        [0.707, -0.707]
+    """
+    arrays = {}
+    for name, x in (("a", a), ("b", b)):
+        refuse_text(x, name, "model.embed(texts)")
+        arrays[name] = as_vectors(x, name, dtype=np.float64, allow_1d=False)
+        check_nonzero_rows(arrays[name], name)
+    check_same_dim(arrays["a"], arrays["b"], "a", "b")
+    diff = _unit_mean(arrays["a"]) - _unit_mean(arrays["b"])
+    length = float(np.linalg.norm(diff))
+    if not length > 1e-12:
+        raise ValueError("`a` and `b` have the same mean direction (their unit rows average "
+                         "to the same point): there is no direction between them")
+    return diff / length
+
+
+def project_out(vectors, directions) -> np.ndarray:
+    """``vectors`` with the span of ``directions`` removed from every row.
+
+    Each row ``x`` becomes ``x - Q Q^T x`` where the columns of ``Q`` are an orthonormal
+    basis of the directions (numpy's QR decomposition), so the result is orthogonal to
+    every direction and projecting again changes nothing. Rows are NOT scaled back to
+    length 1: a row that lay mostly along a direction comes out short (cosine similarities
+    between the results are still defined unless a row lay wholly in the span).
+
+    Args:
+        vectors: ``(n, d)`` array, or one ``(d,)`` vector.
+        directions: one direction ``(d,)`` or several as rows ``(r, d)``, ``r <= d``; none
+            may be the zero vector, and none may lie in the span of the ones before it.
+
+    Returns:
+        float64 array of the shape of ``vectors``.
+
+    Limits: memory is the float64 output (``8 n d`` bytes), a float64 copy of float32
+    input, plus blocks of 65,536 rows (measured: 44 MiB extra for 5,000 x 384 float64
+    input); time is ``O(n d r)``.
+
+    Example:
+        >>> import numpy as np, vectorkit as vk
+        >>> x = np.array([[3.0, 4.0, 1.0], [1.0, 0.0, 2.0]])
+        >>> vk.train.project_out(x, [1.0, 0.0, 0.0]).tolist()
+        [[0.0, 4.0, 1.0], [0.0, 0.0, 2.0]]
+        >>> vk.train.project_out(x, [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]).tolist()
+        [[0.0, 0.0, 1.0], [0.0, 0.0, 2.0]]
+    """
+    refuse_text(vectors, "vectors", "model.embed(texts)")
+    x = as_vectors(vectors, "vectors", dtype=np.float64)
+    refuse_text(directions, "directions", "vk.train.mean_direction(a, b)")
+    dirs = as_vectors(directions, "directions", dtype=np.float64)
+    dirs2 = dirs[None, :] if dirs.ndim == 1 else dirs
+    x2 = x[None, :] if x.ndim == 1 else x
+    check_same_dim(x2, dirs2, "vectors", "directions")
+    norms = row_norms(dirs2)
+    zero = np.flatnonzero(norms == 0)
+    if zero.size:
+        where = "is the zero vector" if dirs.ndim == 1 else \
+            f"row {int(zero[0])} is the zero vector"
+        raise ValueError(f"`directions` {where}: it spans no direction to remove")
+    r, d = dirs2.shape
+    if r > d:
+        raise ValueError(f"`directions` has {r} rows but vectors have only {d} dimensions: "
+                         f"at most {d} directions can be independent")
+    q, upper = np.linalg.qr((dirs2 / norms[:, None]).T)  # q: (d, r) orthonormal columns
+    lost = np.flatnonzero(np.abs(np.diag(upper)) < 1e-9)
+    if lost.size:
+        j = int(lost[0])
+        raise ValueError(f"`directions` row {j} lies in the span of the rows before it "
+                         "(the directions are linearly dependent): leave it out")
+    out = np.empty_like(x2)
+    for s in range(0, len(x2), _ROW_CHUNK):
+        block = x2[s:s + _ROW_CHUNK]
+        out[s:s + _ROW_CHUNK] = block - (block @ q) @ q.T
+    return out[0] if x.ndim == 1 else out

@@ -7,7 +7,8 @@ similarity_explorer    2-3 text boxes, live cosine/Euclidean/dot        compare_
 search_box             query box, keyword vs semantic toggle            SearchEngine
 image_search           pick an image, see its nearest neighbours        ImageCollection
 audio_explorer         pick a sound, play it, tags + nearest sounds     SoundCollection
-projection_explorer    PCA/t-SNE/UMAP dropdown, perplexity slider       Projection
+projection_explorer    PCA/t-SNE/UMAP dropdown, perplexity and          Projection
+                       neighbours sliders
 =====================  ==============================================  =====================
 
 Every widget has a static fallback: ``static=True`` returns a plain table (pandas DataFrame)
