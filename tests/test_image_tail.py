@@ -81,8 +81,10 @@ def test_prepare_accepts_one_image_and_empty_lists(lite0, images):
     tail = vk.train.image_tail(2, 1, model=lite0)
     assert tail.prepare(images[0]).shape == (1, 7, 7, 192)
     assert tail.prepare([]).shape == (0, 7, 7, 192)
-    np.testing.assert_allclose(tail.prepare(images, batch_size=3), tail.prepare(images),
-                               atol=1e-5)
+    # batches of 3 and of 32 give the same activations up to float32 rounding, which depends
+    # on the batch shape (oneDNN picks other kernels): 2.2e-5 on activations of size ~10 seen
+    by_three, whole = tail.prepare(images, batch_size=3), tail.prepare(images)
+    np.testing.assert_allclose(by_three, whole, rtol=1e-4, atol=1e-4 * np.abs(whole).max())
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
