@@ -2,6 +2,7 @@
 
     from vectorkit.exercises import ____, nb13 as ex
     ex.q1.check(hit_rate); ex.q2.check(n_right); ex.q3.check(nearest_word)
+    ex.q5.check(margin)
 
 Question 2 rebuilds the notebook's retriever (the Python help topics of at most
 :data:`MAX_TOPIC_CHARS` characters, chunked with ``vk.chunk_text``, embedded by the bundled
@@ -12,6 +13,8 @@ has made them.
 from __future__ import annotations
 
 import functools
+
+import numpy as np
 
 from vectorkit.exercises import (
     Case,
@@ -128,6 +131,74 @@ q4 = ThoughtQuestion(
     "new risk it brings. How would you measure that risk on the 26 questions?",
     hints=["Think of questions whose answer is spread over two sentences, and of what the "
            "model may write when the passages do not contain the answer."],
+)
+
+# --- q5: the margin behind the augmentation filter ----------------------------------------------
+
+
+def _cosines(v, centroids):
+    v, C = np.asarray(v, dtype=float), np.asarray(centroids, dtype=float)
+    return (C @ v) / (np.linalg.norm(C, axis=1) * np.linalg.norm(v))
+
+
+def _margin(v, centroids, own):
+    sims = _cosines(v, centroids)
+    return float(sims[own] - np.delete(sims, own).max())
+
+
+def _margin_mistake(kind):
+    """Recognise one wrong reading of the margin (only where it differs from the right one)."""
+    def when(got, v, centroids, own):
+        if isinstance(got, bool) or not isinstance(got, int | float | np.floating):
+            return False
+        v, C = np.asarray(v, dtype=float), np.asarray(centroids, dtype=float)
+        sims = _cosines(v, C)
+        if kind == "dot":
+            dots = C @ v
+            alt = dots[own] - np.delete(dots, own).max()
+        elif kind == "all":
+            alt = sims[own] - sims.max()
+        elif kind == "mean":
+            alt = sims[own] - np.delete(sims, own).mean()
+        else:  # "reversed"
+            alt = np.delete(sims, own).max() - sims[own]
+        right = _margin(v, C, own)
+        return not np.isclose(alt, right) and np.isclose(float(got), alt)
+    return when
+
+
+q5 = FunctionQuestion(
+    "Stretch: write margin(v, centroids, own), the quantity vk.train.filter_augmented "
+    "compares: the cosine similarity of the vector v to row `own` of `centroids` (its class's "
+    "centroid) minus its highest cosine similarity to any OTHER row. Return a float.",
+    _margin,
+    [
+        Case(([1.0, 0.0], np.array([[2.0, 0.0], [1.0, 1.0]]), 0),
+             label="2 classes in 2-D, v on its own centroid"),
+        Case(([0.2, 1.0, 0.1], np.array([[3.0, 0.0, 0.0], [0.0, 0.5, 0.0], [0.0, 0.0, 4.0]]), 0),
+             label="3 classes, v closer to another class (a negative margin)"),
+        Case(([1.0, 1.0, 0.0], np.array([[0.0, 2.0, 0.0], [1.0, 0.0, 0.0], [3.0, 3.0, 1.0],
+                                          [0.0, 0.0, 1.0]]), 2),
+             label="4 classes of different lengths", hidden=True),
+    ],
+    func_name="margin",
+    mistakes=[
+        Mistake(_margin_mistake("dot"), "your function uses dot products {where}; the centroids "
+                "have different lengths, so divide by the lengths to get cosines"),
+        Mistake(_margin_mistake("all"), "your function subtracts the highest cosine over ALL "
+                "centroids {where}, its own included; leave row `own` out of that maximum"),
+        Mistake(_margin_mistake("mean"), "your function subtracts the MEAN cosine to the other "
+                "centroids {where}; the margin uses the closest other one (the maximum)"),
+        Mistake(_margin_mistake("reversed"), "your function subtracts the other way round "
+                "{where}: own class minus the closest other class, so that a positive margin "
+                "means 'on its own side'"),
+    ],
+    hints=["Compute the cosine of v with every row of `centroids` first: "
+           "`(centroids @ v) / (np.linalg.norm(centroids, axis=1) * np.linalg.norm(v))`.",
+           "Take the entry `own` of those cosines and subtract the largest of the others: "
+           "`np.delete(sims, own).max()`."],
+    explanation="A variation whose margin falls well below its source's has moved towards "
+                "another class: the filter calls it off-class.",
 )
 
 progress = bind_questions(globals())
