@@ -81,7 +81,7 @@ def occlusion_overlay(picture, drops, *, patch: int, stride: int, ax=None,
     limit = float(np.nanmax(np.abs(heat))) or 1.0
     shown = ax.imshow(heat, cmap=cmap, vmin=-limit, vmax=limit, alpha=alpha)
     bar = ax.figure.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
-    bar.set_label("similarity drop when covered")
+    bar.set_label("similarity drop when covered\n(mean of the squares over each pixel)")
     ax.set_title(title)
     ax.set_xlabel("pixel column")
     ax.set_ylabel("pixel row")
