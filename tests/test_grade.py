@@ -179,6 +179,7 @@ COURSE = sorted((ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
 
 @pytest.mark.slow
+@pytest.mark.shared_cache
 @pytest.mark.parametrize("solution", COURSE, ids=[p.name for p in COURSE])
 def test_course_notebooks_grade_full_marks_and_zero_when_untouched(solution):
     """Solution notebook -> Y/Y; its generated student notebook, untouched -> 0/Y.
@@ -187,6 +188,11 @@ def test_course_notebooks_grade_full_marks_and_zero_when_untouched(solution):
     either may raise, so a student notebook that breaks before its exercises fails here.
     The two are our own notebooks, not submissions, so they are graded side by side (one
     kernel per core); the grader itself runs submissions one at a time.
+
+    The kernels use the per-user embedding cache, as a learner's notebooks do: on a fresh
+    machine this is the cold run of every notebook, and nbval's later run of the solutions
+    reads the vectors computed here (on an idle 2-core machine, the 13 solution notebooks
+    other than 07 took 352 s with a cold cache and 223 s with a warm one).
     """
     student = ROOT / "notebooks" / solution.name
     with ThreadPoolExecutor(max_workers=2) as pool:
